@@ -1,0 +1,103 @@
+/**
+ * Command-line and environment options of `ajpgate start`. Each option `--name value` may
+ * also come from `AJPGATE_NAME` (upper case, dashes as underscores); the command line wins.
+ * `--proxy-pass` repeats; in the environment, several are separated by newlines.
+ * @module
+ */
+import { ConfigError, parseProxyPass, type ProxyPass } from "./proxy_pass.ts";
+
+/** A listener address. */
+export interface ListenAddress {
+  hostname: string;
+  port: number;
+}
+
+/** Everything `start` needs. */
+export interface StartOptions {
+  /** Proxy listener, default 0.0.0.0:8080. */
+  listen: ListenAddress;
+  /** Management listener, default 127.0.0.1:9090. */
+  adminListen: ListenAddress;
+  proxyPass: ProxyPass[];
+  /** Database URL, default file:./data/ajpgate.db. */
+  db: string;
+}
+
+const DEFAULTS = {
+  listen: "0.0.0.0:8080",
+  "admin-listen": "127.0.0.1:9090",
+  db: "file:./data/ajpgate.db",
+} as const;
+
+const SINGLE = ["listen", "admin-listen", "db"] as const;
+const REPEATED = ["proxy-pass"] as const;
+
+/** Parses `HOST:PORT` (IPv6 in brackets). Port 0 picks a free port. */
+export function parseListen(flag: string, value: string): ListenAddress {
+  const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]*):([0-9]{1,5})$/.exec(value);
+  if (!m || Number(m[2]) > 65535) {
+    throw new ConfigError(`--${flag} "${value}": expected HOST:PORT, e.g. 127.0.0.1:8080`);
+  }
+  const host = m[1].startsWith("[") ? m[1].slice(1, -1) : m[1];
+  return { hostname: host || "0.0.0.0", port: Number(m[2]) };
+}
+
+/** See module doc. Throws ConfigError for unknown options or malformed values. */
+export function parseStartOptions(
+  args: readonly string[],
+  env: (name: string) => string | undefined,
+): StartOptions {
+  const single = new Map<string, string>();
+  const repeated = new Map<string, string[]>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!arg.startsWith("--")) throw new ConfigError(`unexpected argument "${arg}"`);
+    let name = arg.slice(2);
+    let value: string | undefined;
+    const eq = name.indexOf("=");
+    if (eq >= 0) {
+      value = name.slice(eq + 1);
+      name = name.slice(0, eq);
+    }
+    const known = (SINGLE as readonly string[]).includes(name) ||
+      (REPEATED as readonly string[]).includes(name);
+    if (!known) throw new ConfigError(`unknown option "--${name}"`);
+    if (value === undefined) {
+      value = args[++i];
+      if (value === undefined) throw new ConfigError(`option "--${name}" needs a value`);
+    }
+    if ((REPEATED as readonly string[]).includes(name)) {
+      repeated.set(name, [...(repeated.get(name) ?? []), value]);
+    } else {
+      single.set(name, value);
+    }
+  }
+  const get = (name: (typeof SINGLE)[number]) =>
+    single.get(name) ?? env(envName(name)) ?? DEFAULTS[name];
+  const proxyPassSpecs = repeated.get("proxy-pass") ??
+    (env(envName("proxy-pass")) ?? "").split("\n").filter((s) => s.trim() !== "");
+  const proxyPass = proxyPassSpecs.map(parseProxyPass);
+  const seen = new Map<string, string>();
+  for (const p of proxyPass) {
+    const key = p.backend.name.toLowerCase();
+    const settings = JSON.stringify(p.backend);
+    if (seen.has(key) && seen.get(key) !== settings) {
+      throw new ConfigError(
+        `--proxy-pass: connection "${p.backend.name}" is defined twice with different settings; ` +
+          `give each a distinct name=`,
+      );
+    }
+    seen.set(key, settings);
+  }
+  return {
+    listen: parseListen("listen", get("listen")),
+    adminListen: parseListen("admin-listen", get("admin-listen")),
+    proxyPass,
+    db: get("db"),
+  };
+}
+
+/** `admin-listen` -> `AJPGATE_ADMIN_LISTEN`. */
+export function envName(option: string): string {
+  return "AJPGATE_" + option.toUpperCase().replaceAll("-", "_");
+}

@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { parseListen, parseStartOptions } from "./cli.ts";
+import { ConfigError } from "./proxy_pass.ts";
+
+const noEnv = () => undefined;
+
+Deno.test("parseStartOptions applies defaults", () => {
+  const o = parseStartOptions([], noEnv);
+  assert.deepEqual(o.listen, { hostname: "0.0.0.0", port: 8080 });
+  assert.deepEqual(o.adminListen, { hostname: "127.0.0.1", port: 9090 });
+  assert.equal(o.db, "file:./data/ajpgate.db");
+  assert.deepEqual(o.proxyPass, []);
+});
+
+Deno.test("parseStartOptions: command line wins over AJPGATE_* environment", () => {
+  const env = (n: string) =>
+    ({
+      AJPGATE_LISTEN: "127.0.0.1:1",
+      AJPGATE_DB: ":memory:",
+      AJPGATE_PROXY_PASS: "/a ajp://h:1/\n/b ajp://h:2/",
+    })[n];
+  const o = parseStartOptions(["--listen=127.0.0.1:2"], env);
+  assert.equal(o.listen.port, 2);
+  assert.equal(o.db, ":memory:");
+  assert.deepEqual(o.proxyPass.map((p) => p.prefix), ["/a", "/b"]);
+  const o2 = parseStartOptions(["--proxy-pass", "/c ajp://h:3/"], env);
+  assert.deepEqual(o2.proxyPass.map((p) => p.prefix), ["/c"]);
+});
+
+Deno.test("parseStartOptions rejects unknown options and malformed values", () => {
+  for (
+    const args of [
+      ["--nope", "1"],
+      ["--listen"],
+      ["--listen", "8080"],
+      ["--admin-listen", "h:70000"],
+      ["start"],
+      [
+        "--proxy-pass",
+        "/a ajp://h:1/ secret=a",
+        "--proxy-pass",
+        "/b ajp://h:1/ secret=b",
+      ],
+    ]
+  ) {
+    assert.throws(() => parseStartOptions(args, noEnv), ConfigError, args.join(" "));
+  }
+});
+
+Deno.test("parseListen handles IPv6 and port 0", () => {
+  assert.deepEqual(parseListen("listen", "[::1]:0"), { hostname: "::1", port: 0 });
+});

@@ -1,0 +1,126 @@
+/**
+ * Parses a `--proxy-pass` value in mod_proxy_ajp's syntax:
+ * `PREFIX ajp://HOST:PORT/PATH [key=value ...]`, e.g.
+ * `/app ajp://127.0.0.1:8009/app secret=s3cret max=64 timeout=30 connectiontimeout=5`.
+ * Keys (mod_proxy names where one exists): `secret`, `max` (sockets, default 64),
+ * `timeout` (reply timeout, s, default 60), `connectiontimeout` (s, default 5),
+ * `acquire` (ms, default 10000), `ttl` (idle timeout, s, default 7200),
+ * `packetsize` (8192-65536, multiple of 1024), `name` (connection name, default HOST-PORT),
+ * `preservehost` (on|off, default on).
+ * @module
+ */
+import { validatePacketSize } from "../../codec/packet_size.ts";
+import { BACKEND_DEFAULTS, type BackendSettings } from "../backend.ts";
+import { trimSlash } from "../route_table.ts";
+
+/** A parsed `--proxy-pass`: one connection and one route to it. */
+export interface ProxyPass {
+  prefix: string;
+  backendPath: string;
+  preserveHost: boolean;
+  backend: BackendSettings;
+}
+
+/** A configuration mistake; the CLI prints its message on one line and exits 2. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+const NAME = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** See module doc. */
+export function parseProxyPass(spec: string): ProxyPass {
+  const words = spec.trim().split(/\s+/);
+  if (words.length < 2 || words[0] === "") {
+    throw new ConfigError(
+      `--proxy-pass "${spec}": expected "PREFIX ajp://HOST:PORT/PATH [key=value ...]"`,
+    );
+  }
+  const [prefix, target, ...options] = words;
+  if (!prefix.startsWith("/")) {
+    throw new ConfigError(`--proxy-pass "${spec}": prefix "${prefix}" must start with "/"`);
+  }
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw new ConfigError(`--proxy-pass "${spec}": "${target}" is not a URL`);
+  }
+  if (url.protocol !== "ajp:") {
+    throw new ConfigError(
+      `--proxy-pass "${spec}": only ajp:// URLs are supported, got "${url.protocol}"`,
+    );
+  }
+  if (!url.hostname) throw new ConfigError(`--proxy-pass "${spec}": "${target}" has no host`);
+  if (url.search || url.hash || url.username) {
+    throw new ConfigError(
+      `--proxy-pass "${spec}": "${target}" must have no query, fragment or credentials`,
+    );
+  }
+  const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+  const port = url.port ? Number(url.port) : 8009;
+  const backend: BackendSettings = {
+    ...BACKEND_DEFAULTS,
+    name: `${host.replaceAll(":", "_")}-${port}`,
+    host,
+    port,
+  };
+  let preserveHost = true;
+  for (const option of options) {
+    const eq = option.indexOf("=");
+    if (eq <= 0) throw new ConfigError(`--proxy-pass "${spec}": "${option}" is not key=value`);
+    const key = option.slice(0, eq).toLowerCase();
+    const value = option.slice(eq + 1);
+    const bad = (why: string) => new ConfigError(`--proxy-pass "${spec}": ${key}=${value}: ${why}`);
+    const int = (min: number, max: number) => {
+      if (!/^[0-9]+$/.test(value) || Number(value) < min || Number(value) > max) {
+        throw bad(`expected a whole number from ${min} to ${max}`);
+      }
+      return Number(value);
+    };
+    switch (key) {
+      case "secret":
+        if (value === "") throw bad("must not be empty");
+        backend.secret = value;
+        break;
+      case "max":
+        backend.max = int(1, 100_000);
+        break;
+      case "timeout":
+        backend.replyTimeoutMs = int(1, 86_400) * 1000;
+        break;
+      case "connectiontimeout":
+        backend.connectTimeoutMs = int(1, 3_600) * 1000;
+        break;
+      case "acquire":
+        backend.acquireTimeoutMs = int(1, 3_600_000);
+        break;
+      case "ttl":
+        backend.idleTimeoutMs = int(1, 604_800) * 1000;
+        break;
+      case "packetsize":
+        try {
+          backend.packetSize = validatePacketSize(int(0, 1 << 20));
+        } catch (err) {
+          throw bad(err instanceof Error ? err.message : String(err));
+        }
+        break;
+      case "name":
+        if (!NAME.test(value)) throw bad("expected 1-64 characters of A-Z a-z 0-9 . _ -");
+        backend.name = value;
+        break;
+      case "preservehost":
+        if (value !== "on" && value !== "off") throw bad("expected on or off");
+        preserveHost = value === "on";
+        break;
+      default:
+        throw bad("unknown key");
+    }
+  }
+  return {
+    prefix: trimSlash(prefix),
+    backendPath: trimSlash(url.pathname === "/" ? "" : url.pathname),
+    preserveHost,
+    backend,
+  };
+}

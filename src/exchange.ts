@@ -1,0 +1,307 @@
+/**
+ * One HTTP request as one AJP13 exchange on one backend socket, as a small state machine:
+ * send (FORWARD_REQUEST, plus the first body packet when Content-Length > 0), await headers
+ * (answering GET_BODY_CHUNK), stream the body (a pull-based ReadableStream), end (reuse or
+ * destroy the socket). Errors before headers throw a GatewayError; errors after headers
+ * abort the client response.
+ * @module
+ */
+import { decodeContainerMessage } from "../codec/container_message.ts";
+import { bodyPacketSize, EMPTY_BODY_PACKET, encodeBodyPacket } from "../codec/body_packet.ts";
+import { encodeForwardRequest } from "../codec/forward_request.ts";
+import { AjpEncodeError, AjpProtocolError } from "../codec/errors.ts";
+import type { ContainerMessage, ForwardRequest, SendHeaders } from "../codec/types.ts";
+import { maxBodyChunk } from "../codec/packet_size.ts";
+import { type AjpLink, protocolError } from "./ajp_link.ts";
+import type { Backend } from "./backend.ts";
+import { BodySource } from "./body_source.ts";
+import { GatewayError } from "./errors.ts";
+import { keepResponseHeader } from "./header_rules.ts";
+
+/** Methods that may be replayed on a fresh socket (RFC 9110 9.2.2). */
+const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
+
+/** What an exchange needs from the proxy route. */
+export interface ExchangeInput {
+  backend: Backend;
+  forward: ForwardRequest;
+  body: ReadableStream<Uint8Array> | null;
+  /** Content-Length, null when unknown (chunked), 0 when there is no body. */
+  bodyLength: number | null;
+  /** Aborted when the client goes away. */
+  signal?: AbortSignal;
+  /** Called with a warning worth an operator's attention. */
+  warn?: (message: string) => void;
+}
+
+/** Runs the exchange and resolves to the client response once backend headers arrived. */
+export function runExchange(input: ExchangeInput): Promise<Response> {
+  return new Exchange(input).run();
+}
+
+class Exchange {
+  private link: AjpLink | null = null;
+  private readonly body: BodySource;
+  private readonly chunkMax: number;
+  private readonly timeout: number;
+  /** Body packets sent in answer to GET_BODY_CHUNK (retry is unsafe once > 0). */
+  private answered = 0;
+  private firstPiece: Uint8Array | null = null;
+  private readonly isHead: boolean;
+
+  constructor(private readonly input: ExchangeInput) {
+    this.body = new BodySource(input.body, input.bodyLength);
+    this.chunkMax = maxBodyChunk(input.backend.settings.packetSize);
+    this.timeout = input.backend.settings.replyTimeoutMs;
+    this.isHead = input.forward.method === "HEAD";
+  }
+
+  async run(): Promise<Response> {
+    const { backend } = this.input;
+    backend.counters.requests++;
+    const onAbort = () => this.link?.close();
+    this.input.signal?.addEventListener("abort", onAbort);
+    try {
+      let headers: SendHeaders;
+      try {
+        headers = await this.sendAndAwaitHeaders(false);
+      } catch (err) {
+        if (!this.canRetry(err)) throw err;
+        this.body.unread(this.firstPiece ?? new Uint8Array(0));
+        this.firstPiece = null;
+        headers = await this.sendAndAwaitHeaders(true);
+      }
+      return await this.respond(headers);
+    } catch (err) {
+      backend.counters.failures++;
+      this.fail(err);
+      throw err instanceof GatewayError ? err : new GatewayError(
+        "internal",
+        `connection "${backend.name}": exchange failed`,
+        { cause: err },
+      );
+    } finally {
+      this.input.signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /** A stale pooled socket: nothing came back and nothing unrepeatable went out. */
+  private canRetry(err: unknown): boolean {
+    const link = this.link;
+    if (!(err instanceof GatewayError) || !err.retryable || !link) return false;
+    const retry = link.uses > 0 && this.answered === 0 &&
+      IDEMPOTENT.has(this.input.forward.method) && !this.input.signal?.aborted;
+    if (retry) {
+      this.input.backend.pool.destroy(link, "eof");
+      this.link = null;
+    }
+    return retry;
+  }
+
+  private async sendAndAwaitHeaders(fresh: boolean): Promise<SendHeaders> {
+    const { backend, forward, bodyLength } = this.input;
+    const link = await backend.pool.acquire(fresh);
+    this.link = link;
+    link.received = false;
+    let end: number;
+    try {
+      end = encodeForwardRequest(forward, link.out.subarray(0, backend.settings.packetSize), 0);
+    } catch (err) {
+      backend.pool.release(link); // nothing was sent: the socket is still clean
+      this.link = null;
+      throw encodeFailure(err, backend.settings.packetSize);
+    }
+    if (bodyLength !== null && bodyLength > 0) {
+      // T refillReadBuffer: with a known length the first body packet is sent unasked.
+      const piece = await this.body.next(this.chunkMax);
+      if (piece) {
+        this.firstPiece = piece;
+        end = encodeBodyPacket(piece, link.out, end);
+      }
+    }
+    await link.writeAll(link.out.subarray(0, end));
+    backend.counters.bytesOut += end;
+    for (;;) {
+      const msg = await this.readMessage();
+      switch (msg.type) {
+        case "SEND_HEADERS":
+          return msg;
+        case "GET_BODY_CHUNK":
+          await this.sendBody(msg.size);
+          break;
+        case "SEND_BODY_CHUNK":
+          if (msg.data.length === 0) break; // a flush before the headers means nothing
+          throw this.unexpected("body data before headers");
+        default:
+          throw this.unexpected(`${msg.type} before headers`);
+      }
+    }
+  }
+
+  private async readMessage(): Promise<ContainerMessage> {
+    const link = this.link!;
+    const payload = await link.readPacket(this.timeout);
+    this.input.backend.counters.bytesIn += payload.length + 4;
+    try {
+      return decodeContainerMessage(payload);
+    } catch (err) {
+      link.close();
+      if (err instanceof AjpProtocolError) throw protocolError(link.name, err);
+      throw err;
+    }
+  }
+
+  /** Answers one GET_BODY_CHUNK with exactly one packet (empty = end of body). */
+  private async sendBody(requested: number): Promise<void> {
+    const link = this.link!;
+    this.answered++;
+    const max = Math.max(1, Math.min(requested, this.chunkMax));
+    let piece: Uint8Array | null;
+    try {
+      piece = await this.body.next(max);
+    } catch (err) {
+      link.close(); // an abandoned exchange poisons the socket (CVE-2022-36760)
+      throw err;
+    }
+    if (piece === null) {
+      await link.writeAll(EMPTY_BODY_PACKET);
+      this.input.backend.counters.bytesOut += EMPTY_BODY_PACKET.length;
+      return;
+    }
+    const end = encodeBodyPacket(piece, link.out, 0);
+    await link.writeAll(link.out.subarray(0, end));
+    this.input.backend.counters.bytesOut += bodyPacketSize(piece.length);
+  }
+
+  private async respond(head: SendHeaders): Promise<Response> {
+    const status = head.status;
+    if (status < 200 || status > 599) {
+      this.link?.close();
+      throw new GatewayError(
+        "protocol",
+        `connection "${this.input.backend.name}": backend sent invalid status ${status}`,
+      );
+    }
+    const headers = new Headers();
+    try {
+      for (const [name, value] of head.headers) {
+        if (keepResponseHeader(name.toLowerCase(), this.isHead)) headers.append(name, value);
+      }
+    } catch (err) {
+      this.link?.close();
+      throw new GatewayError(
+        "protocol",
+        `connection "${this.input.backend.name}": backend sent an invalid header`,
+        { cause: err },
+      );
+    }
+    if (this.isHead || status === 204 || status === 304 || status === 205) {
+      await this.drainToEnd(status);
+      return new Response(null, { status, headers });
+    }
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        pull: (controller) => this.pullBody(controller, status),
+        cancel: () => this.fail(new GatewayError("client_aborted", "client went away")),
+      },
+      { highWaterMark: 1 },
+    );
+    return new Response(stream, { status, headers });
+  }
+
+  /** Delivers the next body chunk, answering GET_BODY_CHUNK on the way (full duplex). */
+  private async pullBody(
+    controller: ReadableStreamDefaultController<Uint8Array>,
+    status: number,
+  ): Promise<void> {
+    try {
+      for (;;) {
+        const msg = await this.readMessage();
+        switch (msg.type) {
+          case "SEND_BODY_CHUNK":
+            if (msg.data.length === 0) continue; // flush: every chunk is delivered at once
+            controller.enqueue(msg.data.slice());
+            return;
+          case "GET_BODY_CHUNK":
+            await this.sendBody(msg.size);
+            continue;
+          case "END_RESPONSE":
+            this.end(msg.reuse, status);
+            controller.close();
+            return;
+          default:
+            throw this.unexpected(`${msg.type} inside the response body`);
+        }
+      }
+    } catch (err) {
+      this.input.backend.counters.failures++;
+      this.fail(err);
+      // After headers a failure aborts the response; never an error page in a started body.
+      controller.error(err);
+    }
+  }
+
+  /** Reads to END_RESPONSE for responses that carry no body (HEAD, 204, 304). */
+  private async drainToEnd(status: number): Promise<void> {
+    for (;;) {
+      const msg = await this.readMessage();
+      switch (msg.type) {
+        case "SEND_BODY_CHUNK":
+          continue;
+        case "GET_BODY_CHUNK":
+          await this.sendBody(msg.size);
+          continue;
+        case "END_RESPONSE":
+          return this.end(msg.reuse, status);
+        default:
+          throw this.unexpected(`${msg.type} inside the response`);
+      }
+    }
+  }
+
+  private end(reuse: boolean, status: number): void {
+    const link = this.link!;
+    const { backend } = this.input;
+    this.link = null;
+    this.body.cancel();
+    if (reuse && link.buffered === 0) return backend.pool.release(link);
+    backend.pool.destroy(link, reuse ? "stray_bytes" : "reuse_0");
+    if (status === 403 && !reuse) {
+      this.input.warn?.(
+        `connection "${backend.name}": backend answered 403 and closed the connection; ` +
+          `the AJP secret or a request attribute is likely rejected by the connector`,
+      );
+    }
+  }
+
+  /** Destroys the socket after any failure; it is never reused. */
+  private fail(err: unknown): void {
+    const link = this.link;
+    this.body.cancel(err);
+    if (!link) return;
+    this.link = null;
+    const kind = err instanceof GatewayError ? err.kind : "internal";
+    this.input.backend.pool.destroy(link, kind === "client_aborted" ? "aborted" : "error");
+  }
+
+  private unexpected(what: string): GatewayError {
+    this.link?.close();
+    return new GatewayError(
+      "protocol",
+      `connection "${this.input.backend.name}": unexpected ${what} from backend`,
+    );
+  }
+}
+
+function encodeFailure(err: unknown, packetSize: number): GatewayError {
+  if (err instanceof AjpEncodeError) {
+    if (err.reason === "overflow") {
+      return new GatewayError(
+        "header_too_large",
+        `request headers do not fit one AJP packet of ${packetSize} bytes`,
+      );
+    }
+    return new GatewayError("bad_request", `request cannot be sent over AJP: ${err.message}`);
+  }
+  return new GatewayError("internal", "request could not be encoded", { cause: err });
+}

@@ -1,0 +1,96 @@
+/**
+ * Header hygiene for both directions, in one place: hop-by-hop headers and those named in
+ * `Connection` are dropped, client X-Forwarded-* and Forwarded are not trusted (AJP carries
+ * the client address itself), and request body framing is checked before anything is sent.
+ * @module
+ */
+import { GatewayError } from "./errors.ts";
+
+/** Hop-by-hop headers (RFC 9110 7.6.1) plus those a proxy consumes itself. */
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  // The gateway answers 100-continue itself; Tomcat's ack() does nothing over AJP.
+  "expect",
+]);
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Request headers a client may not set for the backend (the gateway speaks for the hop). */
+function untrusted(name: string): boolean {
+  return name === "forwarded" || name.startsWith("x-forwarded-");
+}
+
+/** Names listed in a `Connection` header that are valid tokens, lower-cased. */
+function connectionNames(value: string | null): Set<string> | null {
+  if (!value) return null;
+  let out: Set<string> | null = null;
+  for (const part of value.split(",")) {
+    const name = part.trim().toLowerCase();
+    if (name && TOKEN.test(name)) (out ??= new Set()).add(name);
+  }
+  return out;
+}
+
+/** Request headers to forward over AJP, in order, with hop-by-hop and untrusted ones removed. */
+export function forwardableRequestHeaders(headers: Headers): [string, string][] {
+  const named = connectionNames(headers.get("connection"));
+  const out: [string, string][] = [];
+  for (const [name, value] of headers) {
+    if (HOP_BY_HOP.has(name) || untrusted(name) || named?.has(name)) continue;
+    out.push([name, value]);
+  }
+  return out;
+}
+
+/** Response header names (lower-case) never copied from the backend to the client. */
+const RESPONSE_DROP = new Set([...HOP_BY_HOP, "content-length"]);
+
+/**
+ * Whether a backend response header is passed to the client. Content-Length is dropped:
+ * the response is framed from the AJP chunks themselves (CVE-2024-24795), except for HEAD
+ * where it describes the body that was not sent.
+ */
+export function keepResponseHeader(lowerName: string, isHead: boolean): boolean {
+  if (lowerName === "content-length") return isHead;
+  return !RESPONSE_DROP.has(lowerName);
+}
+
+/**
+ * The request body length from its framing headers: a number (Content-Length), null when
+ * unknown (chunked), or 0 when there is no body. Rejects ambiguous framing (CVE-2022-26377).
+ */
+export function requestBodyLength(headers: Headers, hasBody: boolean): number | null {
+  const te = headers.get("transfer-encoding");
+  const cl = headers.get("content-length");
+  if (te !== null) {
+    if (cl !== null) {
+      throw new GatewayError(
+        "bad_request",
+        "request has both Transfer-Encoding and Content-Length",
+      );
+    }
+    const codings = te.split(",").map((c) => c.trim().toLowerCase()).filter((c) => c !== "");
+    if (codings.length !== 1 || codings[0] !== "chunked") {
+      throw new GatewayError(
+        "not_implemented",
+        `unsupported transfer coding "${te}": only chunked is accepted`,
+      );
+    }
+    return null;
+  }
+  if (cl !== null) {
+    if (!/^[0-9]{1,15}$/.test(cl)) {
+      throw new GatewayError("bad_request", `invalid Content-Length "${cl}"`);
+    }
+    return Number(cl);
+  }
+  return hasBody ? null : 0;
+}

@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { GatewayError } from "./errors.ts";
+import {
+  forwardableRequestHeaders,
+  keepResponseHeader,
+  requestBodyLength,
+} from "./header_rules.ts";
+
+Deno.test("forwardableRequestHeaders drops hop-by-hop, Connection-named and X-Forwarded headers", () => {
+  const h = new Headers([
+    ["Host", "a"],
+    ["Connection", "keep-alive, X-Secret, bad token"],
+    ["X-Secret", "1"],
+    ["Keep-Alive", "5"],
+    ["TE", "trailers"],
+    ["X-Forwarded-For", "6.6.6.6"],
+    ["Forwarded", "for=6.6.6.6"],
+    ["Expect", "100-continue"],
+    ["Accept", "*/*"],
+  ]);
+  assert.deepEqual(forwardableRequestHeaders(h), [["accept", "*/*"], ["host", "a"]]);
+});
+
+Deno.test("keepResponseHeader frames from AJP chunks: Content-Length only on HEAD", () => {
+  assert.equal(keepResponseHeader("content-length", false), false);
+  assert.equal(keepResponseHeader("content-length", true), true);
+  assert.equal(keepResponseHeader("transfer-encoding", false), false);
+  assert.equal(keepResponseHeader("set-cookie", false), true);
+});
+
+Deno.test("requestBodyLength accepts one framing and rejects the ambiguous ones", () => {
+  const len = (init: [string, string][], hasBody = true) =>
+    requestBodyLength(new Headers(init), hasBody);
+  assert.equal(len([["content-length", "12"]]), 12);
+  assert.equal(len([["transfer-encoding", "chunked"]]), null);
+  assert.equal(len([], false), 0);
+  assert.equal(len([], true), null);
+  const status = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return e instanceof GatewayError ? e.status : -1;
+    }
+    return 0;
+  };
+  assert.equal(status(() => len([["content-length", "1"], ["transfer-encoding", "chunked"]])), 400);
+  assert.equal(status(() => len([["content-length", "1, 1"]])), 400);
+  assert.equal(status(() => len([["content-length", "-1"]])), 400);
+  assert.equal(status(() => len([["transfer-encoding", "gzip, chunked"]])), 501);
+  assert.equal(status(() => len([["transfer-encoding", "gzip"]])), 501);
+});

@@ -1,0 +1,46 @@
+/**
+ * The request target as the client sent it (after the runtime's URL parsing): the raw path
+ * and the raw query, never decoded, so they reach the backend byte for byte. Paths that
+ * Tomcat would resolve to a different location than the gateway routed ("/app/..;/admin",
+ * "%2e%2e") are refused (mod_jk CVE-2018-11759 and friends).
+ * @module
+ */
+import { GatewayError } from "./errors.ts";
+
+/** Raw path and query of a request URL. `query` is null when the URL has no "?". */
+export interface RequestTarget {
+  path: string;
+  query: string | null;
+}
+
+/** Splits `url` (absolute, as `Request.url`) into its raw path and query. */
+export function splitTarget(url: string): RequestTarget {
+  const scheme = url.indexOf("://");
+  let start = url.indexOf("/", scheme < 0 ? 0 : scheme + 3);
+  if (start < 0) start = url.length;
+  let hash = url.indexOf("#", start);
+  if (hash < 0) hash = url.length;
+  const q = url.indexOf("?", start);
+  if (q >= 0 && q < hash) {
+    return { path: url.slice(start, q) || "/", query: url.slice(q + 1, hash) };
+  }
+  return { path: url.slice(start, hash) || "/", query: null };
+}
+
+/**
+ * Throws 400 when a path segment is a dot segment once its ";" parameters are removed and
+ * its "%2e" decoded, the way Tomcat normalises it; the URL parser has already resolved the
+ * plain ones.
+ */
+export function assertNoHiddenDotSegments(path: string): void {
+  if (path.indexOf(";") < 0 && path.indexOf("%") < 0) return;
+  for (const segment of path.split("/")) {
+    const bare = segment.split(";", 1)[0].replace(/%2e/gi, ".");
+    if (bare === "." || bare === "..") {
+      throw new GatewayError("bad_request", "request path contains a dot segment");
+    }
+    if (/%2f|%5c/i.test(segment) && segment.includes("..")) {
+      throw new GatewayError("bad_request", "request path contains an encoded separator");
+    }
+  }
+}

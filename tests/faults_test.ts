@@ -1,0 +1,231 @@
+/**
+ * Backend faults Tomcat cannot produce on demand, driven by a scripted AJP peer: malformed
+ * packets, closes at every stage, stray bytes, stale pooled sockets, exact GET_BODY_CHUNK
+ * answers. Each checks the client's answer and that the gateway stays usable.
+ */
+import assert from "node:assert/strict";
+import { decodeBodyPacket, encodeContainerMessage } from "../codec/mod.ts";
+import { type PeerSocket, startAjpPeer } from "./support/ajp_peer.ts";
+import { startTestGateway } from "./support/gateway.ts";
+
+const enc = new TextEncoder();
+
+async function withPeer(
+  script: (s: PeerSocket, i: number) => Promise<void>,
+  test: (url: (p: string) => string, peer: ReturnType<typeof startAjpPeer>) => Promise<void>,
+  options = "",
+) {
+  await using peer = startAjpPeer(script);
+  await using gw = await startTestGateway([`/ ajp://127.0.0.1:${peer.port}/ name=peer ${options}`]);
+  await test(gw.url, peer);
+}
+
+Deno.test("a malformed packet before headers gives 502 naming the connection", async () => {
+  await withPeer(async (s) => {
+    await s.readForward();
+    await s.writeRaw(new Uint8Array([0x41, 0x42, 0x00, 0x02, 0x04, 0x00]));
+  }, async (url) => {
+    const r = await fetch(url("/x"));
+    assert.equal(r.status, 502);
+    assert.match(await r.text(), /connection "peer".*malformed/);
+  });
+});
+
+Deno.test("a packet declaring more than the packet size gives 502", async () => {
+  await withPeer(async (s) => {
+    await s.readForward();
+    await s.writeRaw(new Uint8Array([0x41, 0x42, 0x20, 0x00, 0x04]));
+  }, async (url) => {
+    const r = await fetch(url("/x"));
+    assert.equal(r.status, 502);
+    assert.match(await r.text(), /8192/);
+  });
+});
+
+Deno.test("a backend close before headers gives 502 and the next request works", async () => {
+  await withPeer(async (s, i) => {
+    await s.readForward();
+    if (i === 0) return; // close without answering
+    await s.respond("fine");
+  }, async (url) => {
+    const r = await fetch(url("/x"));
+    assert.equal(r.status, 502);
+    assert.match(await r.text(), /closed/);
+    const r2 = await fetch(url("/x"));
+    assert.equal(await r2.text(), "fine");
+  });
+});
+
+Deno.test("a backend close mid-body aborts the client response", async () => {
+  await withPeer(async (s, i) => {
+    await s.readForward();
+    if (i === 0) {
+      await s.send(
+        { type: "SEND_HEADERS", status: 200, reason: "200", headers: [] },
+        { type: "SEND_BODY_CHUNK", data: enc.encode("partial") },
+      );
+      return;
+    }
+    await s.respond("fine");
+  }, async (url) => {
+    const r = await fetch(url("/x"));
+    assert.equal(r.status, 200);
+    await assert.rejects(() => r.text());
+    assert.equal(await (await fetch(url("/x"))).text(), "fine");
+  });
+});
+
+Deno.test("END_RESPONSE with reuse=0 closes the socket; reuse=1 keeps it", async () => {
+  await withPeer(async (s) => {
+    for (let n = 0;; n++) {
+      await s.readForward();
+      await s.respond("r" + n, n !== 1);
+      if (n === 1) return;
+    }
+  }, async (url, peer) => {
+    for (let i = 0; i < 3; i++) assert.equal((await fetch(url("/x"))).status, 200);
+    // requests 1-2 on socket 0 (the second said reuse=0), request 3 on socket 1
+    assert.equal(peer.accepted(), 2);
+  });
+});
+
+Deno.test("stray bytes after END_RESPONSE keep the socket out of the pool", async () => {
+  await withPeer(async (s) => {
+    await s.readForward();
+    await s.respond("one");
+    await s.writeRaw(encodeContainerMessage({ type: "CPONG" }));
+    await s.readPayload(); // waits until the gateway closes it
+  }, async (url, peer) => {
+    assert.equal(await (await fetch(url("/x"))).text(), "one");
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await (await fetch(url("/x"))).text(), "one");
+    assert.equal(peer.accepted(), 2);
+  });
+});
+
+Deno.test("an idle pooled socket closed by the backend is evicted, not used", async () => {
+  await withPeer(async (s) => {
+    await s.readForward();
+    await s.respond("ok");
+  }, async (url, peer) => {
+    assert.equal(await (await fetch(url("/x"))).text(), "ok");
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await (await fetch(url("/x"))).text(), "ok");
+    assert.equal(peer.accepted(), 2);
+  });
+});
+
+Deno.test("a stale reused socket is retried once for GET, not for POST", async () => {
+  await withPeer(async (s, i) => {
+    await s.readForward();
+    await s.respond("first");
+    await s.readForward();
+    if (i === 0) return; // the backend dies with the request unanswered
+    await s.respond("again");
+  }, async (url, peer) => {
+    assert.equal(await (await fetch(url("/x"))).text(), "first");
+    const r = await fetch(url("/x"));
+    assert.equal(await r.text(), "first"); // a fresh socket's first answer
+    assert.equal(peer.accepted(), 2);
+    // socket 1 now answers "again" next; make it die by a POST on a new script round
+    const post = await fetch(url("/x"), { method: "POST", body: "data" });
+    assert.equal(post.status, 200);
+    assert.equal(await post.text(), "again");
+  });
+});
+
+Deno.test("a POST on a stale reused socket is not replayed", async () => {
+  await withPeer(async (s, i) => {
+    await s.readForward();
+    await s.respond("first");
+    if (i === 0) {
+      await s.readForward();
+      return; // dies with the POST unanswered
+    }
+  }, async (url, peer) => {
+    assert.equal(await (await fetch(url("/x"))).text(), "first");
+    const post = await fetch(url("/x"), { method: "POST", body: "data" });
+    assert.equal(post.status, 502);
+    await post.body?.cancel();
+    assert.equal(peer.accepted(), 1);
+  });
+});
+
+Deno.test("GET_BODY_CHUNK is answered with one packet of at most the requested size", async () => {
+  const sizes: number[] = [];
+  await withPeer(async (s) => {
+    await s.readForward();
+    sizes.push((await s.readBody()).length); // the unasked first packet
+    for (;;) {
+      await s.send({ type: "GET_BODY_CHUNK", size: 1000 });
+      const piece = await s.readBody();
+      sizes.push(piece.length);
+      if (piece.length === 0) break;
+    }
+    await s.respond("got");
+  }, async (url) => {
+    const r = await fetch(url("/x"), { method: "POST", body: new Uint8Array(20_000) });
+    assert.equal(await r.text(), "got");
+  });
+  assert.equal(sizes[0], 8186);
+  assert.ok(sizes.slice(1, -1).every((n) => n > 0 && n <= 1000), String(sizes));
+  assert.equal(sizes.reduce((a, b) => a + b, 0), 20_000);
+  assert.equal(sizes.at(-1), 0);
+});
+
+Deno.test("a chunked body is sent only when asked, then ends with an empty packet", async () => {
+  let unasked = "none";
+  await withPeer(async (s) => {
+    const f = await s.readForward();
+    assert.equal(f.headers.some(([n]) => n === "content-length"), false);
+    const first = s.readPayload();
+    unasked = await Promise.race([
+      first.then(() => "packet"),
+      new Promise<string>((r) => setTimeout(() => r("none"), 200)),
+    ]);
+    let total = 0;
+    for (let n = 0;; n++) {
+      await s.send({ type: "GET_BODY_CHUNK", size: 8186 });
+      const piece = n === 0 ? decodeBodyPacket((await first)!) : await s.readBody();
+      if (piece.length === 0) break;
+      total += piece.length;
+    }
+    await s.respond(String(total));
+  }, async (url) => {
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new Uint8Array(5000));
+        c.enqueue(new Uint8Array(5000));
+        c.close();
+      },
+    });
+    const r = await fetch(url("/x"), { method: "PUT", body, duplex: "half" } as RequestInit);
+    assert.equal(await r.text(), "10000");
+  });
+  assert.equal(unasked, "none");
+});
+
+Deno.test("an invalid response header from the backend gives 502", async () => {
+  await withPeer(async (s) => {
+    await s.readForward();
+    await s.send({ type: "SEND_HEADERS", status: 200, reason: null, headers: [["X-Bad", "a\r\nb"]] });
+    await s.readPayload();
+  }, async (url) => {
+    const r = await fetch(url("/x"));
+    assert.equal(r.status, 502);
+    await r.body?.cancel();
+  });
+});
+
+Deno.test("a silent backend gives 504 after the reply timeout", async () => {
+  await withPeer(async (s) => {
+    await s.readForward();
+    await s.readPayload();
+  }, async (url) => {
+    const t0 = performance.now();
+    const r = await fetch(url("/x"));
+    assert.equal(r.status, 504);
+    await r.body?.cancel();
+    assert.ok(performance.now() - t0 >= 900);
+  }, "timeout=1");
+});

@@ -208,7 +208,12 @@ Deno.test("a chunked body is sent only when asked, then ends with an empty packe
 Deno.test("an invalid response header from the backend gives 502", async () => {
   await withPeer(async (s) => {
     await s.readForward();
-    await s.send({ type: "SEND_HEADERS", status: 200, reason: null, headers: [["X-Bad", "a\r\nb"]] });
+    await s.send({
+      type: "SEND_HEADERS",
+      status: 200,
+      reason: null,
+      headers: [["X-Bad", "a\r\nb"]],
+    });
     await s.readPayload();
   }, async (url) => {
     const r = await fetch(url("/x"));

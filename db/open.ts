@@ -1,0 +1,93 @@
+/**
+ * Opens the configuration database and brings its schema up to date.
+ * @module
+ */
+import { type Client, createClient, type ResultSet } from "@libsql/client";
+import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import { dirname } from "node:path";
+import { parseDbUrl } from "./db_url.ts";
+import { applyMigrations } from "./migrate.ts";
+import { migrations } from "./migrations/embedded.ts";
+import * as schema from "./schema.ts";
+import { createSerialQueue } from "./serial_queue.ts";
+
+/** The typed drizzle handle over `schema.ts`. */
+export type Orm = LibSQLDatabase<typeof schema>;
+/** Anything queries can run on: the handle or an open transaction. */
+export type Queryable = BaseSQLiteDatabase<"async", ResultSet, typeof schema>;
+/** An open write transaction. */
+export type Tx = Parameters<Parameters<Orm["transaction"]>[0]>[0];
+
+/** An open database: the raw libsql client, the drizzle handle, and `close()`. */
+export interface Database {
+  readonly client: Client;
+  readonly orm: Orm;
+  /**
+   * Runs `fn` in a write transaction (`BEGIN IMMEDIATE`), one at a time per
+   * database: libsql's busy wait is synchronous and would block the event loop
+   * that an overlapping transaction needs in order to finish.
+   */
+  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs reads. Direct for files and servers; queued behind writes for
+   * `:memory:`, whose single connection is held by an open transaction.
+   */
+  read<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  close(): void;
+}
+
+/** Options for {@linkcode openDatabase}. */
+export interface OpenOptions {
+  /** Token for `libsql://` and `http(s)://` servers; unused for local files. */
+  authToken?: string;
+}
+
+/**
+ * Opens `file:PATH` (creating its directory), `:memory:`, `libsql://` or
+ * `http(s)://`, and applies any pending embedded migrations.
+ *
+ * Files get a 5 s busy timeout and WAL journaling, because several ajpgate
+ * processes may share one file: without the timeout a writer that meets
+ * another's lock fails at once with SQLITE_BUSY.
+ *
+ * @example
+ * await using db = await openDatabase("file:data/ajpgate.db");
+ */
+export async function openDatabase(
+  url: string,
+  opts: OpenOptions = {},
+): Promise<Database & AsyncDisposable> {
+  const location = parseDbUrl(url);
+  if (location.kind === "file") {
+    await Deno.mkdir(dirname(location.path), { recursive: true });
+  }
+  const client = createClient({
+    url,
+    ...(location.kind === "remote" && opts.authToken ? { authToken: opts.authToken } : {}),
+    ...(location.kind === "file" ? { timeout: 5000 } : {}),
+  });
+  try {
+    if (location.kind === "file") await client.execute("PRAGMA journal_mode=WAL");
+    await applyMigrations(client, migrations);
+  } catch (e) {
+    client.close();
+    throw new Error(`cannot open database ${redact(url)}: ${(e as Error).message}`, { cause: e });
+  }
+  const orm = drizzle(client, { schema });
+  const queue = createSerialQueue();
+  const close = () => client.close();
+  return {
+    client,
+    orm,
+    write: (fn) => queue.run(() => orm.transaction(fn)),
+    read: (fn) => location.kind === "memory" ? queue.run(() => fn(orm)) : fn(orm),
+    close,
+    [Symbol.asyncDispose]: () => Promise.resolve(close()),
+  };
+}
+
+/** The URL without its query, which may carry credentials, for messages. */
+function redact(url: string): string {
+  return url.split("?")[0];
+}

@@ -1,0 +1,33 @@
+/**
+ * The AJP13 codec: pure functions from typed messages to packet bytes and back. No I/O; the
+ * runtime feeds socket chunks to a {@link FrameReader} and decodes the payloads it returns.
+ *
+ * @example
+ * ```ts
+ * const reader = new FrameReader(MAGIC_FROM_CONTAINER, DEFAULT_PACKET_SIZE);
+ * for (const payload of reader.push(chunk)) {
+ *   const msg = decodeContainerMessage(payload);
+ * }
+ * ```
+ * @module
+ */
+
+export * from "./constants.ts";
+export type * from "./types.ts";
+export { AjpEncodeError, type AjpEncodeErrorReason, AjpProtocolError } from "./errors.ts";
+export { maxBodyChunk, validatePacketSize } from "./packet_size.ts";
+export { ByteWriter, MAX_STRING_LENGTH } from "./byte_writer.ts";
+export { ByteReader, latin1 } from "./byte_reader.ts";
+export { readFrameHeader } from "./frame.ts";
+export { FrameReader } from "./frame_reader.ts";
+export { isValidMethodToken, methodCode } from "./method.ts";
+export { decodeForwardRequest, encodeForwardRequest } from "./forward_request.ts";
+export {
+  bodyPacketSize,
+  decodeBodyPacket,
+  EMPTY_BODY_PACKET,
+  encodeBodyPacket,
+} from "./body_packet.ts";
+export { CPING_PACKET, CPONG_PACKET } from "./cping.ts";
+export { decodeContainerMessage, encodeContainerMessage } from "./container_message.ts";
+export { decodeProxyMessage } from "./proxy_message.ts";

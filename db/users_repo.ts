@@ -49,6 +49,11 @@ export interface UsersRepo {
     token: string;
     info: ApiToken;
   }>;
+  /**
+   * Stores a token chosen by the operator (e.g. AJPGATE_ADMIN_TOKEN at bootstrap) as if
+   * created here: only its hash is kept. A token already in use is a DbConflictError.
+   */
+  importToken(userName: string, tokenName: string, token: string, actor: string): Promise<ApiToken>;
   revokeToken(userName: string, tokenId: number, actor: string): Promise<ApiToken>;
   /**
    * The user a live token belongs to, or null. Records `lastUsedAt` at most once
@@ -80,6 +85,25 @@ function toToken(r: TokenRow, user: string): ApiToken {
 
 /** Builds the users repository; every change is audited and bumps `config_version`. */
 export function createUsersRepo({ db, now }: RepoContext): UsersRepo {
+  /** Stores a token hash for `userName`, audited as `token.create`. */
+  const insertToken = (userName: string, tokenName: string, hash: string, actor: string) =>
+    db.write(async (tx) => {
+      const at = now();
+      const user = await findUser(tx, userName);
+      const [clash] = await tx.select({ id: apiTokens.id }).from(apiTokens)
+        .where(eq(apiTokens.hash, hash));
+      if (clash !== undefined) throw new DbConflictError("this token is already in use");
+      const [row] = await tx.insert(apiTokens)
+        .values({ userId: user.id, name: tokenName, hash, createdAt: at }).returning();
+      const info = toToken(row, user.name);
+      await recordChange(
+        tx,
+        { actor, action: "token.create", target: `${user.name}/${row.id}`, after: info },
+        at,
+      );
+      return info;
+    });
+
   return {
     list: () =>
       db.read(async (q) => (await q.select().from(users).orderBy(asc(users.nameKey))).map(toUser)),
@@ -123,21 +147,12 @@ export function createUsersRepo({ db, now }: RepoContext): UsersRepo {
 
     createToken: async (userName, tokenName, actor) => {
       const token = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
-      const hash = await sha256Hex(token);
-      return db.write(async (tx) => {
-        const at = now();
-        const user = await findUser(tx, userName);
-        const [row] = await tx.insert(apiTokens)
-          .values({ userId: user.id, name: tokenName, hash, createdAt: at }).returning();
-        const info = toToken(row, user.name);
-        await recordChange(
-          tx,
-          { actor, action: "token.create", target: `${user.name}/${row.id}`, after: info },
-          at,
-        );
-        return { token, info };
-      });
+      const info = await insertToken(userName, tokenName, await sha256Hex(token), actor);
+      return { token, info };
     },
+
+    importToken: async (userName, tokenName, token, actor) =>
+      insertToken(userName, tokenName, await sha256Hex(token), actor),
 
     revokeToken: (userName, tokenId, actor) =>
       db.write(async (tx) => {

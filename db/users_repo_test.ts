@@ -61,3 +61,20 @@ Deno.test("users: deleting a user removes their tokens and grants", async () => 
   const n = await s.client.execute("SELECT count(*) AS n FROM api_tokens");
   assert.equal(Number(n.rows[0].n), 0);
 });
+
+Deno.test("tokens: importToken stores a given token by hash; reusing it is a conflict", async () => {
+  await using s = await openStore();
+  const admin = await s.repos.users.create({ name: "admin", superuser: true }, "system");
+  const token = "operator-chosen-token-0123456789abcdef";
+  const info = await s.repos.users.importToken("admin", "bootstrap", token, "system");
+  assert.equal(info.name, "bootstrap");
+  assert.equal(info.user, "admin");
+  const rows = await s.client.execute("SELECT hash FROM api_tokens");
+  assert.equal(rows.rows[0].hash, await sha256Hex(token));
+  assert.deepEqual(await s.repos.users.authenticate(token), admin);
+  await assert.rejects(
+    s.repos.users.importToken("admin", "again", token, "system"),
+    DbConflictError,
+  );
+  await assert.rejects(s.repos.users.importToken("nobody", "t", "x", "system"), DbNotFoundError);
+});

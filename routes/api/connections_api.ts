@@ -1,0 +1,158 @@
+/**
+ * `/api/v1/connections` and `/api/v1/connections/{name}`: list, create, read, modify and
+ * delete connections. Listing shows only connections the caller holds a role on (all for
+ * a superuser); reading one without a role is a 403, not a 404.
+ * @module
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { DbConflictError } from "../../db/mod.ts";
+import { ensure, rolesOn } from "./access.ts";
+import {
+  connectionCreate,
+  connectionNameParam,
+  connectionPatch,
+  connectionView,
+} from "./connection_schema.ts";
+import { connectionIssues, mergeConnectionPatch, shapeOfInput } from "./connection_rules.ts";
+import { viewConnection } from "./connection_view.ts";
+import { ApiProblem } from "./problem.ts";
+import { json, jsonBody, problems } from "./problem_schema.ts";
+import type { ApiApp, ApiDeps } from "./types.ts";
+
+const tags = ["connections"];
+const security = [{ bearerAuth: [] }];
+
+const list = createRoute({
+  method: "get",
+  path: "/api/v1/connections",
+  tags,
+  security,
+  summary: "List the connections the caller holds a role on (all for a superuser)",
+  responses: { 200: json(z.array(connectionView), "The connections"), ...problems(401) },
+});
+
+const create = createRoute({
+  method: "post",
+  path: "/api/v1/connections",
+  tags,
+  security,
+  summary: "Create a connection; the caller becomes its owner",
+  request: { body: jsonBody(connectionCreate) },
+  responses: {
+    201: json(connectionView, "Created"),
+    ...problems(400, 401, 409, 413, 415, 422),
+  },
+});
+
+const read = createRoute({
+  method: "get",
+  path: "/api/v1/connections/{name}",
+  tags,
+  security,
+  summary: "Read a connection (any role)",
+  request: { params: connectionNameParam },
+  responses: { 200: json(connectionView, "The connection"), ...problems(401, 403, 404) },
+});
+
+const update = createRoute({
+  method: "patch",
+  path: "/api/v1/connections/{name}",
+  tags,
+  security,
+  summary: "Modify a connection (admin or owner); the merged result is validated",
+  request: { params: connectionNameParam, body: jsonBody(connectionPatch) },
+  responses: {
+    200: json(connectionView, "The modified connection"),
+    ...problems(400, 401, 403, 404, 409, 413, 415, 422),
+  },
+});
+
+const remove = createRoute({
+  method: "delete",
+  path: "/api/v1/connections/{name}",
+  tags,
+  security,
+  summary: "Delete a connection (owner); ?force=true also deletes the routes using it",
+  request: {
+    params: connectionNameParam,
+    query: z.object({
+      force: z.enum(["true", "false"]).optional()
+        .openapi({ param: { name: "force", in: "query" }, description: "Default false." }),
+    }),
+  },
+  responses: {
+    200: json(
+      z.object({ name: z.string(), deletedRoutes: z.array(z.string()) }),
+      "Deleted, with the routes deleted along",
+    ),
+    ...problems(401, 403, 404, 409),
+  },
+});
+
+/** Registers the routes above on `app`. */
+export function registerConnections(app: ApiApp, deps: ApiDeps): void {
+  const { repos, live } = deps;
+
+  app.openapi(list, async (c) => {
+    const user = c.get("user");
+    let all = await repos.connections.list();
+    if (!user.superuser) {
+      const mine = new Set(
+        (await repos.connections.permissionsOf(user.name)).map((p) => p.connection),
+      );
+      all = all.filter((conn) => mine.has(conn.name));
+    }
+    return c.json(await Promise.all(all.map((conn) => viewConnection(deps, conn))), 200);
+  });
+
+  app.openapi(create, async (c) => {
+    const user = c.get("user");
+    const input = c.req.valid("json");
+    ensure(user, "connection.create", new Set(), "create connections");
+    const issues = connectionIssues(shapeOfInput(input));
+    if (issues.length > 0) throw ApiProblem.validation(issues);
+    const created = await repos.connections.create(input, user.name);
+    await live.refresh();
+    c.header("location", `/api/v1/connections/${encodeURIComponent(created.name)}`);
+    return c.json(await viewConnection(deps, created), 201);
+  });
+
+  app.openapi(read, async (c) => {
+    const { name } = c.req.valid("param");
+    const conn = await repos.connections.get(name);
+    const roles = await rolesOn(repos, "connection", conn.name, c.get("user"));
+    ensure(c.get("user"), "connection.read", roles, `read connection "${conn.name}"`);
+    return c.json(await viewConnection(deps, conn), 200);
+  });
+
+  app.openapi(update, async (c) => {
+    const user = c.get("user");
+    const { name } = c.req.valid("param");
+    const current = await repos.connections.get(name);
+    const roles = await rolesOn(repos, "connection", current.name, user);
+    ensure(user, "connection.update", roles, `modify connection "${current.name}"`);
+    const { patch, shape } = mergeConnectionPatch(current, c.req.valid("json"));
+    const issues = connectionIssues(shape);
+    if (issues.length > 0) throw ApiProblem.validation(issues);
+    const updated = await repos.connections.update(current.name, patch, user.name);
+    await live.refresh();
+    return c.json(await viewConnection(deps, updated), 200);
+  });
+
+  app.openapi(remove, async (c) => {
+    const user = c.get("user");
+    const { name } = c.req.valid("param");
+    const current = await repos.connections.get(name);
+    const roles = await rolesOn(repos, "connection", current.name, user);
+    ensure(user, "connection.delete", roles, `delete connection "${current.name}"`);
+    const force = c.req.valid("query").force === "true";
+    const { deletedRoutes } = await repos.connections.delete(current.name, user.name, { force })
+      .catch((err) => {
+        if (!(err instanceof DbConflictError)) throw err;
+        const detail = err.message.replace("delete with force", "DELETE with ?force=true");
+        throw new ApiProblem(409, detail, { routes: err.routeIds });
+      });
+    await live.refresh();
+    return c.json({ name: current.name, deletedRoutes }, 200);
+  });
+}

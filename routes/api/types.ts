@@ -1,0 +1,23 @@
+/**
+ * The types the API's files share: its dependencies, its Hono environment, its app.
+ * @module
+ */
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Repositories, User } from "../../db/mod.ts";
+import type { LiveView } from "../../src/config/live_view.ts";
+
+/** What the management API is built over. */
+export interface ApiDeps {
+  repos: Repositories;
+  live: LiveView;
+  /** Where unexpected errors are logged (never sent to the client); default console.error. */
+  log?: (message: string, error: unknown) => void;
+}
+
+/** Context variables: the authenticated user, set by the bearer middleware. */
+export interface ApiEnv {
+  Variables: { user: User };
+}
+
+/** The API's Hono app. */
+export type ApiApp = OpenAPIHono<ApiEnv>;

@@ -1,0 +1,99 @@
+/**
+ * Who may do what through the management API, as one pure decision: the actor, the
+ * action, and the roles the actor holds on the connection (or balancer) concerned.
+ *
+ * Roles, after JMap Server's server-to-server connections:
+ * - `owner`: everything on the connection, including deleting it and naming owners and admins;
+ * - `admin` ("administer the remote connection"): modify, reset, disable, enable it and
+ *   manage who has `access`; never delete it nor change owners or admins;
+ * - `access` ("access the remote connection"): see it and use it in routes; no change.
+ *
+ * Superusers may do everything. User management and the audit log are superuser-only.
+ * Any authenticated user may create a connection (becoming its owner), list connections
+ * (the API filters to those with a role) and routes (routes are not secret), and read `/me`.
+ * @module
+ */
+
+/** A role on a connection or balancer, strongest first. */
+export type Role = "owner" | "admin" | "access";
+
+/** The authenticated user an action is decided for. */
+export interface Actor {
+  name: string;
+  superuser: boolean;
+}
+
+/** Every action the API decides on. */
+export const ACTIONS = [
+  "me.read",
+  "connection.list",
+  "connection.create",
+  "connection.read",
+  "connection.update",
+  "connection.delete",
+  "connection.reset",
+  "connection.disable",
+  "connection.enable",
+  "connection.permissions.read",
+  /** Replacing the grants when owners or admins change. */
+  "connection.permissions.set",
+  /** Replacing the grants when only `access` changes. */
+  "connection.permissions.setAccess",
+  "route.list",
+  "route.read",
+  /** Create, update or delete a route: decided on the roles on its target (each target). */
+  "route.create",
+  "route.update",
+  "route.delete",
+  "user.list",
+  "user.create",
+  "user.delete",
+  "token.create",
+  "token.revoke",
+  "audit.read",
+] as const;
+
+/** An action the API decides on. */
+export type Action = typeof ACTIONS[number];
+
+/** What each action needs: any authenticated user, a superuser, or one of some roles. */
+const NEEDS: Record<Action, "anyone" | "superuser" | readonly Role[]> = {
+  "me.read": "anyone",
+  "connection.list": "anyone",
+  "connection.create": "anyone",
+  "connection.read": ["owner", "admin", "access"],
+  "connection.update": ["owner", "admin"],
+  "connection.delete": ["owner"],
+  "connection.reset": ["owner", "admin"],
+  "connection.disable": ["owner", "admin"],
+  "connection.enable": ["owner", "admin"],
+  "connection.permissions.read": ["owner", "admin"],
+  "connection.permissions.set": ["owner"],
+  "connection.permissions.setAccess": ["owner", "admin"],
+  "route.list": "anyone",
+  "route.read": "anyone",
+  "route.create": ["owner", "admin", "access"],
+  "route.update": ["owner", "admin", "access"],
+  "route.delete": ["owner", "admin", "access"],
+  "user.list": "superuser",
+  "user.create": "superuser",
+  "user.delete": "superuser",
+  "token.create": "superuser",
+  "token.revoke": "superuser",
+  "audit.read": "superuser",
+};
+
+/**
+ * True when `actor` may perform `action`, holding `roles` on the object concerned (pass an
+ * empty set for actions not about one object).
+ *
+ * @example
+ * decide({ name: "bob", superuser: false }, "connection.delete", new Set(["admin"])); // false
+ */
+export function decide(actor: Actor, action: Action, roles: ReadonlySet<Role>): boolean {
+  if (actor.superuser) return true;
+  const needs = NEEDS[action];
+  if (needs === "anyone") return true;
+  if (needs === "superuser") return false;
+  return needs.some((role) => roles.has(role));
+}

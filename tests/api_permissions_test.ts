@@ -1,0 +1,220 @@
+/**
+ * Every management endpoint against every kind of caller, as one table. Each cell runs on
+ * a fresh store, so no result depends on another (a DELETE never sees an earlier one).
+ * The matrix is printed at the end.
+ */
+import assert from "node:assert/strict";
+import { openApi } from "../routes/api/test_support.ts";
+import { PROBLEM_JSON } from "../routes/api/problem.ts";
+
+const CALLERS = ["anon", "none", "access", "admin", "owner", "super"] as const;
+type Caller = typeof CALLERS[number];
+
+interface Row {
+  method: string;
+  path: string;
+  body?: unknown;
+  /** Expected statuses in CALLERS order. */
+  expected: [number, number, number, number, number, number];
+  note?: string;
+}
+
+const newConnection = { name: "new-conn", type: "direct", host: "tomcat", port: 8009 };
+const grants = { owners: ["own"], admins: ["adm"], access: ["acc"] };
+
+// anon, none, access, admin, owner, super
+const TABLE: Row[] = [
+  { method: "GET", path: "/api/v1/openapi.json", expected: [200, 200, 200, 200, 200, 200] },
+  { method: "GET", path: "/api/v1/me", expected: [401, 200, 200, 200, 200, 200] },
+  { method: "GET", path: "/api/v1/connections", expected: [401, 200, 200, 200, 200, 200] },
+  {
+    method: "POST",
+    path: "/api/v1/connections",
+    body: newConnection,
+    expected: [401, 201, 201, 201, 201, 201],
+  },
+  { method: "GET", path: "/api/v1/connections/c1", expected: [401, 403, 200, 200, 200, 200] },
+  { method: "GET", path: "/api/v1/connections/nope", expected: [401, 404, 404, 404, 404, 404] },
+  {
+    method: "PATCH",
+    path: "/api/v1/connections/c1",
+    body: { description: "changed" },
+    expected: [401, 403, 403, 200, 200, 200],
+  },
+  {
+    method: "DELETE",
+    path: "/api/v1/connections/c1",
+    expected: [401, 403, 403, 403, 409, 409],
+    note: "route r uses it",
+  },
+  {
+    method: "DELETE",
+    path: "/api/v1/connections/c1?force=true",
+    expected: [401, 403, 403, 403, 200, 200],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/connections/c1/reset",
+    expected: [401, 403, 403, 200, 200, 200],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/connections/c1/disable",
+    expected: [401, 403, 403, 200, 200, 200],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/connections/c1/enable",
+    expected: [401, 403, 403, 200, 200, 200],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/connections/c1/permissions",
+    expected: [401, 403, 403, 200, 200, 200],
+  },
+  {
+    method: "PUT",
+    path: "/api/v1/connections/c1/permissions",
+    body: { ...grants, access: ["acc", "nobody"] },
+    expected: [401, 403, 403, 200, 200, 200],
+    note: "access list only",
+  },
+  {
+    method: "PUT",
+    path: "/api/v1/connections/c1/permissions",
+    body: { ...grants, admins: ["adm", "acc"] },
+    expected: [401, 403, 403, 403, 200, 200],
+    note: "admins change",
+  },
+  {
+    method: "PUT",
+    path: "/api/v1/connections/c1/permissions",
+    body: { ...grants, owners: ["own", "adm"] },
+    expected: [401, 403, 403, 403, 200, 200],
+    note: "owners change",
+  },
+  { method: "GET", path: "/api/v1/routes", expected: [401, 200, 200, 200, 200, 200] },
+  {
+    method: "POST",
+    path: "/api/v1/routes",
+    body: { pathPrefix: "/new", connection: "c1" },
+    expected: [401, 403, 201, 201, 201, 201],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/routes",
+    body: { pathPrefix: "/new", connection: "c2" },
+    expected: [401, 403, 403, 403, 403, 201],
+    note: "to c2: no role",
+  },
+  { method: "GET", path: "/api/v1/routes/{route}", expected: [401, 200, 200, 200, 200, 200] },
+  {
+    method: "PATCH",
+    path: "/api/v1/routes/{route}",
+    body: { enabled: false },
+    expected: [401, 403, 200, 200, 200, 200],
+  },
+  {
+    method: "PATCH",
+    path: "/api/v1/routes/{route}",
+    body: { connection: "c2" },
+    expected: [401, 403, 403, 403, 403, 200],
+    note: "move to c2",
+  },
+  { method: "DELETE", path: "/api/v1/routes/{route}", expected: [401, 403, 204, 204, 204, 204] },
+  { method: "GET", path: "/api/v1/routes/cli-1", expected: [401, 200, 200, 200, 200, 200] },
+  {
+    method: "PATCH",
+    path: "/api/v1/routes/cli-1",
+    body: { enabled: false },
+    expected: [401, 409, 409, 409, 409, 409],
+  },
+  { method: "DELETE", path: "/api/v1/routes/cli-1", expected: [401, 409, 409, 409, 409, 409] },
+  { method: "GET", path: "/api/v1/users", expected: [401, 403, 403, 403, 403, 200] },
+  {
+    method: "POST",
+    path: "/api/v1/users",
+    body: { name: "newbie" },
+    expected: [401, 403, 403, 403, 403, 201],
+  },
+  { method: "DELETE", path: "/api/v1/users/nobody", expected: [401, 403, 403, 403, 403, 204] },
+  {
+    method: "POST",
+    path: "/api/v1/users/nobody/tokens",
+    body: { name: "ci" },
+    expected: [401, 403, 403, 403, 403, 201],
+  },
+  {
+    method: "DELETE",
+    path: "/api/v1/users/nobody/tokens/{token}",
+    expected: [401, 403, 403, 403, 403, 200],
+  },
+  { method: "GET", path: "/api/v1/audit", expected: [401, 403, 403, 403, 403, 200] },
+  { method: "GET", path: "/api/v1/nothing-here", expected: [401, 404, 404, 404, 404, 404] },
+];
+
+/**
+ * A fresh store: users nobody (no role), acc, adm, own; connection c1 (own owner, adm admin,
+ * acc access) with route r; connection c2 (root's only); a token of nobody's.
+ */
+async function fixture() {
+  const h = await openApi();
+  const tokens: Record<Caller, string | null> = {
+    anon: null,
+    none: await h.userWithToken("nobody"),
+    access: await h.userWithToken("acc"),
+    admin: await h.userWithToken("adm"),
+    owner: await h.userWithToken("own"),
+    super: h.rootToken,
+  };
+  const { repos } = h;
+  await repos.connections.create({ name: "c1", type: "direct", host: "a", port: 8009 }, "root");
+  await repos.connections.create({ name: "c2", type: "direct", host: "b", port: 8009 }, "root");
+  await repos.connections.setPermissions("c1", [
+    { user: "own", role: "owner" },
+    { user: "adm", role: "admin" },
+    { user: "acc", role: "access" },
+  ], "root");
+  const route = await repos.routes.create({ pathPrefix: "/app", connection: "c1" }, "root");
+  const token = (await repos.users.listTokens("nobody"))[0];
+  const path = (p: string) => p.replace("{route}", route.id).replace("{token}", String(token.id));
+  return Object.assign(h, { tokens, path });
+}
+
+Deno.test("permissions: every endpoint x every caller gets its status", async () => {
+  const failures: string[] = [];
+  const lines: string[] = [];
+  for (const row of TABLE) {
+    const got: number[] = [];
+    for (const [i, caller] of CALLERS.entries()) {
+      await using f = await fixture();
+      const res = await f.call(row.method, f.path(row.path), {
+        token: f.tokens[caller],
+        body: row.body,
+      });
+      got.push(res.status);
+      const type = res.headers.get("content-type") ?? "";
+      if (res.status >= 400 && type !== PROBLEM_JSON) {
+        failures.push(`${row.method} ${row.path} as ${caller}: content-type ${type}`);
+      }
+      if (res.status === 401 && !res.headers.get("www-authenticate")?.startsWith("Bearer")) {
+        failures.push(`${row.method} ${row.path} as ${caller}: 401 without WWW-Authenticate`);
+      }
+      await res.body?.cancel();
+      if (got[i] !== row.expected[i]) {
+        failures.push(
+          `${row.method} ${row.path}${row.note ? ` (${row.note})` : ""} as ${caller}: ` +
+            `got ${got[i]}, expected ${row.expected[i]}`,
+        );
+      }
+      assert.deepEqual(f.logged, [], "no unexpected server error");
+    }
+    const label = `${row.method.padEnd(6)} ${row.path}${row.note ? ` (${row.note})` : ""}`;
+    lines.push(`${label.padEnd(62)} ${got.map((s) => String(s).padStart(7)).join("")}`);
+  }
+  console.log(
+    `\n${"endpoint".padEnd(62)} ${CALLERS.map((c) => c.padStart(7)).join("")}\n` +
+      lines.join("\n"),
+  );
+  assert.deepEqual(failures, []);
+});

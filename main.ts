@@ -1,33 +1,23 @@
 /**
- * The `ajpgate` command: `start [options]` runs the gateway (see src/config/cli.ts).
+ * The `ajpgate` command: `start [options]` runs the gateway (see src/config/cli.ts);
+ * `cli ...` runs a management task on the store (see src/config/admin_cli.ts).
  * Configuration mistakes print one line and exit 2; SIGINT/SIGTERM stop it gracefully.
  * @module
  */
+import { runAdminCli } from "./src/config/admin_cli.ts";
 import { parseStartOptions } from "./src/config/cli.ts";
 import { ConfigError } from "./src/config/proxy_pass.ts";
+import { DbConflictError, DbNotFoundError } from "./db/mod.ts";
 import { startGateway } from "./routes/serve.ts";
 
 const USAGE = "usage: ajpgate start [--listen HOST:PORT] [--admin-listen HOST:PORT] " +
-  '[--proxy-pass "PREFIX ajp://HOST:PORT/PATH [key=value ...]"]... [--db URL]';
+  '[--proxy-pass "PREFIX ajp://HOST:PORT/PATH [key=value ...]"]... [--db URL]\n' +
+  "       ajpgate cli user add NAME [--superuser] | token create USER | connection list [--db URL]";
 
-async function main(args: string[]): Promise<number> {
-  const [command, ...rest] = args;
-  if (command !== "start") {
-    console.error(
-      command === undefined ? USAGE : `ajpgate: unknown command "${command}"\n${USAGE}`,
-    );
-    return 2;
-  }
-  let options;
-  try {
-    options = parseStartOptions(rest, (name) => Deno.env.get(name));
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`ajpgate: ${err.message}`);
-      return 2;
-    }
-    throw err;
-  }
+const env = (name: string) => Deno.env.get(name);
+
+async function start(args: string[]): Promise<number> {
+  const options = parseStartOptions(args, env);
   let gateway;
   try {
     gateway = await startGateway(options);
@@ -49,6 +39,25 @@ async function main(args: string[]): Promise<number> {
   Deno.addSignalListener("SIGTERM", stop);
   await stopped.promise;
   return 0;
+}
+
+async function main(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  try {
+    if (command === "start") return await start(rest);
+    if (command === "cli") return await runAdminCli(rest, env, (line) => console.log(line));
+  } catch (err) {
+    if (
+      err instanceof ConfigError || err instanceof DbConflictError || err instanceof DbNotFoundError
+    ) {
+      console.error(`ajpgate: ${err.message}`);
+      return 2;
+    }
+    console.error(`ajpgate: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+  console.error(command === undefined ? USAGE : `ajpgate: unknown command "${command}"\n${USAGE}`);
+  return 2;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,15 +1,18 @@
 /**
  * The proxy listener's Hono app: one catch-all handler that routes the request, checks its
- * framing and target, and runs the AJP exchange. No other middleware on this path.
+ * framing and target, and hands it to the route's connection or balancer. No other
+ * middleware on this path.
  * @module
  */
 import { Hono } from "hono";
-import { buildForwardRequest, type ClientInfo, serverNameOf } from "../src/build_forward.ts";
+import { Balancer } from "../src/balancer.ts";
+import { BodySource } from "../src/body_source.ts";
+import { type ClientInfo, serverNameOf } from "../src/build_forward.ts";
 import { GatewayError } from "../src/errors.ts";
-import { runExchange } from "../src/exchange.ts";
 import { requestBodyLength } from "../src/header_rules.ts";
 import { assertNoHiddenDotSegments, splitTarget } from "../src/request_target.ts";
 import type { GatewayRuntime } from "../src/runtime.ts";
+import type { UpstreamRequest } from "../src/upstream.ts";
 
 /** Per-request bindings the server passes to `app.fetch`. */
 export interface ProxyEnv {
@@ -21,39 +24,33 @@ export function createProxyApp(runtime: GatewayRuntime): Hono<ProxyEnv> {
   const app = new Hono<ProxyEnv>();
   app.all("*", (c) => {
     const req = c.req.raw;
-    const client = c.env.client;
     const target = splitTarget(req.url);
     assertNoHiddenDotSegments(target.path);
-    const hostHeader = req.headers.get("host");
-    const host = serverNameOf(hostHeader, "").toLowerCase() || null;
+    const host = serverNameOf(req.headers.get("host"), "").toLowerCase() || null;
     const match = runtime.routes.match(host, target.path);
     if (!match) throw new GatewayError("no_route", `no route for ${target.path}`);
     const { route, backendUri } = match;
-    const backend = route.backend;
-    if (!backend.settings.enabled) {
-      throw new GatewayError("unavailable", `connection "${backend.name}" is disabled`, {
-        retryAfter: 5,
-      });
-    }
     const bodyLength = requestBodyLength(req.headers, req.body !== null);
-    const forward = buildForwardRequest({
+    const upstreamReq: UpstreamRequest = {
       method: req.method,
       headers: req.headers,
       backendUri,
       query: target.query,
-      client,
-      secret: backend.settings.secret,
+      client: c.env.client,
       preserveHost: route.preserveHost,
-      backendHost: backend.settings.host,
-    });
-    return runExchange({
-      backend,
-      forward,
-      body: req.body,
+      body: new BodySource(req.body, bodyLength),
       bodyLength,
       signal: req.signal,
       warn: runtime.warn,
-    });
+    };
+    const t = route.target;
+    if (t instanceof Balancer) return t.send(upstreamReq, target.path);
+    if (!t.enabled) {
+      throw new GatewayError("unavailable", `connection "${t.name}" is disabled`, {
+        retryAfter: 5,
+      });
+    }
+    return t.send(upstreamReq);
   });
   app.onError((err) => {
     if (err instanceof GatewayError) return err.toResponse();

@@ -1,20 +1,29 @@
 /**
- * Starts the gateway: the proxy and management listeners on `Deno.serve`, over a runtime
- * built from the start options, and stops it gracefully (stop accepting, let exchanges in
- * flight finish up to a grace period, close pools).
+ * Starts the gateway: opens the configuration store, starts following it, and serves the
+ * proxy and management listeners on `Deno.serve`; stops it gracefully (stop accepting, let
+ * exchanges in flight finish up to a grace period, close pools and the store).
  * @module
  */
+import { bootstrapAdmin } from "../src/auth/bootstrap.ts";
 import type { ClientInfo } from "../src/build_forward.ts";
 import type { Connector } from "../src/backend.ts";
 import type { StartOptions } from "../src/config/cli.ts";
+import { openStore, type Store } from "../src/config/store.ts";
+import { ConfigSync } from "../src/config/sync.ts";
 import { GatewayRuntime } from "../src/runtime.ts";
 import type { Route } from "../src/route_table.ts";
 import { createAdminApp } from "./admin.ts";
+import { createApiApp } from "./api/mod.ts";
 import { createProxyApp } from "./proxy.ts";
+
+/** Environment variable with the first superuser's token on an empty database. */
+export const ADMIN_TOKEN_ENV = "AJPGATE_ADMIN_TOKEN";
 
 /** A running gateway. */
 export interface Gateway {
   runtime: GatewayRuntime;
+  store: Store;
+  sync: ConfigSync;
   proxyAddr: Deno.NetAddr;
   adminAddr: Deno.NetAddr;
   /** Stops accepting, waits for exchanges in flight (up to `graceMs`, default 10 s). */
@@ -22,10 +31,16 @@ export interface Gateway {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Extra seams for tests. */
+/** Seams for tests and the CLI. */
 export interface GatewayHooks {
   connect?: Connector;
   warn?: (message: string) => void;
+  /** Reads environment variables. Default Deno.env.get. */
+  env?: (name: string) => string | undefined;
+  /** Prints a line for the operator (the generated admin token). Default console.error. */
+  notice?: (line: string) => void;
+  /** Config poll interval in ms. Default 500. */
+  pollMs?: number;
 }
 
 /** See module doc. */
@@ -33,58 +48,84 @@ export async function startGateway(
   options: StartOptions,
   hooks: GatewayHooks = {},
 ): Promise<Gateway> {
+  const env = hooks.env ?? ((name: string) => Deno.env.get(name));
   const runtime = new GatewayRuntime(hooks);
-  const routes: Route[] = options.proxyPass.map((p, i) => ({
+  const cliRoutes: Route[] = options.proxyPass.map((p, i) => ({
     id: `cli-${i + 1}`,
     host: null,
     prefix: p.prefix,
     backendPath: p.backendPath,
-    backend: runtime.addBackend(p.backend),
+    target: runtime.addCliBackend(p.backend),
     preserveHost: p.preserveHost,
   }));
-  runtime.setRoutes(routes);
-  let ready = false;
+  for (const b of runtime.cliBackends.values()) b.warmUp();
+  const store = await openStore(options.db, env);
+  const sync = new ConfigSync(runtime, store.repos, cliRoutes, { pollMs: hooks.pollMs });
+  let proxy: Deno.HttpServer<Deno.NetAddr> | undefined;
+  let admin: Deno.HttpServer<Deno.NetAddr> | undefined;
+  try {
+    const token = await bootstrapAdmin(store.repos, env(ADMIN_TOKEN_ENV));
+    if (token) {
+      (hooks.notice ?? console.error)(
+        `ajpgate: created superuser "admin" with API token ${token} (shown once; set ${ADMIN_TOKEN_ENV} to choose it)`,
+      );
+    }
+    await sync.start();
+    let ready = false;
+    const proxyApp = createProxyApp(runtime);
+    const listening = proxy = Deno.serve({
+      hostname: options.listen.hostname,
+      port: options.listen.port,
+      onListen: () => {},
+    }, (req, info) => {
+      const local = listening.addr;
+      const client: ClientInfo = {
+        remoteAddr: info.remoteAddr.hostname,
+        remotePort: info.remoteAddr.port,
+        localAddr: local.hostname,
+        localPort: local.port,
+        isSsl: false,
+      };
+      return proxyApp.fetch(req, { client });
+    });
+    const adminApp = createAdminApp({ ready: () => ready });
+    adminApp.route("/", createApiApp({ repos: store.repos, live: sync }));
+    admin = Deno.serve({
+      hostname: options.adminListen.hostname,
+      port: options.adminListen.port,
+      onListen: () => {},
+    }, adminApp.fetch);
+    ready = true;
 
-  const proxyApp = createProxyApp(runtime);
-  const proxy = Deno.serve({
-    hostname: options.listen.hostname,
-    port: options.listen.port,
-    onListen: () => {},
-  }, (req, info) => {
-    const local = proxy.addr;
-    const client: ClientInfo = {
-      remoteAddr: info.remoteAddr.hostname,
-      remotePort: info.remoteAddr.port,
-      localAddr: local.hostname,
-      localPort: local.port,
-      isSsl: false,
+    const servers = [proxy, admin];
+    let stopping: Promise<void> | null = null;
+    const shutdown = (graceMs = 10_000) => {
+      stopping ??= (async () => {
+        ready = false;
+        sync.stop();
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, graceMs));
+        await Promise.race([Promise.all(servers.map((s) => s.shutdown())), grace]);
+        clearTimeout(timer);
+        runtime.shutdown();
+        store.close();
+      })();
+      return stopping;
     };
-    return proxyApp.fetch(req, { client });
-  });
-  const admin = Deno.serve({
-    hostname: options.adminListen.hostname,
-    port: options.adminListen.port,
-    onListen: () => {},
-  }, createAdminApp({ ready: () => ready }).fetch);
-  ready = true;
-
-  let stopping: Promise<void> | null = null;
-  const shutdown = (graceMs = 10_000) => {
-    stopping ??= (async () => {
-      ready = false;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, graceMs));
-      await Promise.race([Promise.all([proxy.shutdown(), admin.shutdown()]), grace]);
-      clearTimeout(timer);
-      runtime.shutdown();
-    })();
-    return stopping;
-  };
-  return {
-    runtime,
-    proxyAddr: proxy.addr,
-    adminAddr: admin.addr,
-    shutdown,
-    [Symbol.asyncDispose]: () => shutdown(),
-  };
+    return {
+      runtime,
+      store,
+      sync,
+      proxyAddr: proxy.addr,
+      adminAddr: admin.addr,
+      shutdown,
+      [Symbol.asyncDispose]: () => shutdown(),
+    };
+  } catch (err) {
+    sync.stop();
+    await Promise.all([proxy?.shutdown(), admin?.shutdown()]);
+    runtime.shutdown();
+    store.close();
+    throw err;
+  }
 }

@@ -4,7 +4,8 @@
  * that read doubles as the watch that notices EOF or stray bytes (pingora-pool style).
  * @module
  */
-import { MAGIC_FROM_CONTAINER, PACKET_HEADER_SIZE } from "../codec/constants.ts";
+import { ContainerCode, MAGIC_FROM_CONTAINER, PACKET_HEADER_SIZE } from "../codec/constants.ts";
+import { CPING_PACKET } from "../codec/cping.ts";
 import { readFrameHeader } from "../codec/frame.ts";
 import { AjpProtocolError } from "../codec/errors.ts";
 import { GatewayError } from "./errors.ts";
@@ -18,6 +19,7 @@ export type CloseReason =
   | "error"
   | "reset"
   | "aborted"
+  | "ping_failed"
   | "shutdown";
 
 /** The socket operations a link needs; `Deno.TcpConn` satisfies it (tests may inject). */
@@ -31,7 +33,7 @@ export interface LinkSocket {
 export class AjpLink {
   /** Scratch space for building outgoing packets: FORWARD_REQUEST plus a first body packet. */
   readonly out: Uint8Array;
-  /** Requests this socket has completed; > 0 means it came from the pool. */
+  /** Times the socket was returned to its pool; > 0 means it may have gone stale there. */
   uses = 0;
   /** Set when the socket is idle in a pool; used for idle timeouts. */
   idleSince = 0;
@@ -93,6 +95,22 @@ export class AjpLink {
     this.start = from + len;
     if (this.start === this.end) this.start = this.end = 0;
     return this.buf.subarray(from, from + len);
+  }
+
+  /**
+   * Sends CPING and waits up to `timeoutMs` for CPONG (T AjpProcessor answers it between
+   * requests). False, with the link closed, when anything else or nothing comes back.
+   */
+  async cping(timeoutMs: number): Promise<boolean> {
+    try {
+      await this.writeAll(CPING_PACKET);
+      const payload = await this.readPacket(timeoutMs);
+      if (payload.length === 1 && payload[0] === ContainerCode.CPONG) return true;
+    } catch {
+      // closed, timed out or malformed: the link is not usable
+    }
+    this.close();
+    return false;
   }
 
   /**

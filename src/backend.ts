@@ -3,9 +3,13 @@
  * error with the error text, disabled) and its counters.
  * @module
  */
+import { CPING_PACKET, CPONG_PACKET } from "../codec/cping.ts";
 import { AjpLink } from "./ajp_link.ts";
+import { buildForwardRequest } from "./build_forward.ts";
 import { GatewayError } from "./errors.ts";
-import { Pool, type PoolStats } from "./pool.ts";
+import { runExchange } from "./exchange.ts";
+import type { Upstream, UpstreamCounters, UpstreamRequest, UpstreamState } from "./upstream.ts";
+import { type PingPolicy, Pool, type PoolStats } from "./pool.ts";
 
 /** Settings of an AJP (direct) connection. Defaults follow mod_proxy_ajp and the issues. */
 export interface BackendSettings {
@@ -28,6 +32,10 @@ export interface BackendSettings {
   idleTimeoutMs: number;
   /** Whether requests may use it. Default true. */
   enabled: boolean;
+  /** Sockets opened at start, enable and reset, and kept open. Default 0. */
+  initial?: number;
+  /** CPING policy. Default none. */
+  ping?: PingPolicy;
 }
 
 /** Defaults for optional settings. */
@@ -42,16 +50,13 @@ export const BACKEND_DEFAULTS = {
   enabled: true,
 } as const;
 
-/** Live state of a connection. */
-export type BackendState = "connected" | "error" | "disabled" | "idle";
+const PROBE_FIRST_MS = 1_000;
+const PROBE_MAX_MS = 60_000;
 
+/** Live state of a connection. */
+export type BackendState = UpstreamState;
 /** Traffic counters of a connection. */
-export interface BackendCounters {
-  requests: number;
-  failures: number;
-  bytesIn: number;
-  bytesOut: number;
-}
+export type BackendCounters = UpstreamCounters;
 
 /** Opens a TCP socket; injectable for tests. */
 export type Connector = (
@@ -61,11 +66,15 @@ export type Connector = (
 const denoConnect: Connector = (opts) => Deno.connect({ ...opts, transport: "tcp" });
 
 /** See module doc. */
-export class Backend {
+export class Backend implements Upstream {
   readonly pool: Pool;
   readonly counters: BackendCounters = { requests: 0, failures: 0, bytesIn: 0, bytesOut: 0 };
   private lastError: { message: string; since: string } | null = null;
   private everConnected = false;
+  private probeTimer: ReturnType<typeof setTimeout> | undefined;
+  private probeDelayMs = PROBE_FIRST_MS;
+  private probing = false;
+  private closed = false;
 
   constructor(readonly settings: BackendSettings, private readonly connect = denoConnect) {
     this.pool = new Pool(
@@ -74,6 +83,8 @@ export class Backend {
         max: settings.max,
         acquireTimeoutMs: settings.acquireTimeoutMs,
         idleTimeoutMs: settings.idleTimeoutMs,
+        initial: settings.initial ?? 0,
+        ping: settings.ping,
       },
       () => this.openLink(),
     );
@@ -81,6 +92,42 @@ export class Backend {
 
   get name(): string {
     return this.settings.name;
+  }
+
+  get enabled(): boolean {
+    return this.settings.enabled;
+  }
+
+  get inFlight(): number {
+    return this.pool.stats().busy;
+  }
+
+  sockets(): { idle: number; busy: number } {
+    const { idle, busy } = this.pool.stats();
+    return { idle, busy };
+  }
+
+  /** Forwards the request over AJP13 (FORWARD_REQUEST with the secret, then the exchange). */
+  send(req: UpstreamRequest): Promise<Response> {
+    const forward = buildForwardRequest({
+      method: req.method,
+      headers: req.headers,
+      backendUri: req.backendUri,
+      query: req.query,
+      client: req.client,
+      secret: this.settings.secret,
+      preserveHost: req.preserveHost,
+      backendHost: this.settings.host,
+      jvmRoute: req.jvmRoute,
+    });
+    return runExchange({
+      backend: this,
+      forward,
+      body: req.body,
+      bodyLength: req.bodyLength,
+      signal: req.signal,
+      warn: req.warn,
+    });
   }
 
   /** connected / error / disabled / idle (never connected yet). */
@@ -100,10 +147,102 @@ export class Backend {
     return this.pool.stats();
   }
 
-  /** Records a backend failure that puts the connection in error. */
+  /**
+   * Records a backend failure that puts the connection in error, and starts the background
+   * probe that brings it back to "connected" by itself (1 s, doubling to 60 s).
+   */
   markError(message: string): void {
     if (!this.lastError) this.lastError = { message, since: new Date().toISOString() };
     else this.lastError.message = message;
+    if (!this.probing) this.scheduleProbe();
+  }
+
+  /** Opens the `initial` sockets in the background; a failure puts the connection in error. */
+  warmUp(): void {
+    if (this.settings.enabled) this.pool.fill().catch(() => {});
+  }
+
+  /** Turns the connection off or on without losing its pool settings. */
+  setEnabled(enabled: boolean): void {
+    if (this.settings.enabled === enabled) return;
+    this.settings.enabled = enabled;
+    if (!enabled) {
+      this.pool.closeIdle("reset");
+      this.stopProbe();
+    } else {
+      this.warmUp();
+    }
+  }
+
+  /** Closes every socket (busy ones after their exchange) and opens `initial` anew. */
+  reset(): Promise<void> {
+    return this.pool.reset().catch(() => {});
+  }
+
+  /** Stops the probe and the pool; busy sockets close when their exchange ends. */
+  close(): void {
+    this.closed = true;
+    this.stopProbe();
+    this.pool.shutdown();
+  }
+
+  private stopProbe(): void {
+    if (this.probeTimer !== undefined) clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
+    this.probeDelayMs = PROBE_FIRST_MS;
+  }
+
+  private scheduleProbe(): void {
+    if (this.probeTimer !== undefined || this.closed || !this.settings.enabled) return;
+    this.probeTimer = setTimeout(async () => {
+      this.probeTimer = undefined;
+      this.probing = true;
+      const ok = await this.probe();
+      this.probing = false;
+      if (ok) {
+        this.lastError = null;
+        this.probeDelayMs = PROBE_FIRST_MS;
+        this.warmUp();
+      } else if (this.lastError) {
+        this.probeDelayMs = Math.min(this.probeDelayMs * 2, PROBE_MAX_MS);
+        this.scheduleProbe();
+      }
+    }, this.probeDelayMs);
+    Deno.unrefTimer(this.probeTimer as unknown as number);
+  }
+
+  /** Connects and exchanges CPING/CPONG on a throwaway socket. */
+  private async probe(): Promise<boolean> {
+    const { host, port, connectTimeoutMs, name } = this.settings;
+    let conn: Deno.TcpConn | undefined;
+    try {
+      const signal = AbortSignal.timeout(connectTimeoutMs);
+      conn = await this.connect({ hostname: host, port, signal });
+      await conn.write(CPING_PACKET);
+      const buf = new Uint8Array(CPONG_PACKET.length);
+      let got = 0;
+      const deadline = AbortSignal.timeout(connectTimeoutMs);
+      while (got < buf.length) {
+        const n = await Promise.race([
+          conn.read(buf.subarray(got)),
+          new Promise<null>((r) => deadline.addEventListener("abort", () => r(null))),
+        ]);
+        if (n === null) throw new Error("no CPONG");
+        got += n;
+      }
+      if (!buf.every((b, i) => b === CPONG_PACKET[i])) throw new Error("unexpected CPONG bytes");
+      return true;
+    } catch (err) {
+      const what = err instanceof Error ? err.message : String(err);
+      this.markError(`connection "${name}": probe of ${host}:${port} failed: ${what}`);
+      return false;
+    } finally {
+      try {
+        conn?.close();
+      } catch {
+        // closed
+      }
+    }
   }
 
   private async openLink(): Promise<AjpLink> {

@@ -14,7 +14,7 @@ import type { ContainerMessage, ForwardRequest, SendHeaders } from "../codec/typ
 import { maxBodyChunk } from "../codec/packet_size.ts";
 import { type AjpLink, protocolError } from "./ajp_link.ts";
 import type { Backend } from "./backend.ts";
-import { BodySource } from "./body_source.ts";
+import type { BodySource } from "./body_source.ts";
 import { GatewayError } from "./errors.ts";
 import { keepResponseHeader } from "./header_rules.ts";
 
@@ -25,7 +25,8 @@ const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"])
 export interface ExchangeInput {
   backend: Backend;
   forward: ForwardRequest;
-  body: ReadableStream<Uint8Array> | null;
+  /** The client's body; shared across failover attempts. */
+  body: BodySource;
   /** Content-Length, null when unknown (chunked), 0 when there is no body. */
   bodyLength: number | null;
   /** Aborted when the client goes away. */
@@ -34,7 +35,11 @@ export interface ExchangeInput {
   warn?: (message: string) => void;
 }
 
-/** Runs the exchange and resolves to the client response once backend headers arrived. */
+/**
+ * Runs the exchange and resolves to the client response once backend headers arrived.
+ * A GatewayError with `retryable` set means nothing unrepeatable reached the backend: the
+ * caller may send the request to another member (the body is still unread).
+ */
 export function runExchange(input: ExchangeInput): Promise<Response> {
   return new Exchange(input).run();
 }
@@ -47,10 +52,12 @@ class Exchange {
   /** Body packets sent in answer to GET_BODY_CHUNK (retry is unsafe once > 0). */
   private answered = 0;
   private firstPiece: Uint8Array | null = null;
+  /** Whether any byte of this request was written to a backend socket. */
+  private sent = false;
   private readonly isHead: boolean;
 
   constructor(private readonly input: ExchangeInput) {
-    this.body = new BodySource(input.body, input.bodyLength);
+    this.body = input.body;
     this.chunkMax = maxBodyChunk(input.backend.settings.packetSize);
     this.timeout = input.backend.settings.replyTimeoutMs;
     this.isHead = input.forward.method === "HEAD";
@@ -74,15 +81,42 @@ class Exchange {
       return await this.respond(headers);
     } catch (err) {
       backend.counters.failures++;
-      this.fail(err);
-      throw err instanceof GatewayError ? err : new GatewayError(
-        "internal",
-        `connection "${backend.name}": exchange failed`,
-        { cause: err },
-      );
+      const replay = this.replayable(err);
+      this.fail(err, replay);
+      if (replay) {
+        this.body.unread(this.firstPiece ?? new Uint8Array(0));
+        const e = err as GatewayError;
+        throw new GatewayError(e.kind, e.message, {
+          cause: e.cause,
+          retryable: true,
+          retryAfter: e.retryAfter,
+        });
+      }
+      if (err instanceof GatewayError) {
+        if (!err.retryable) throw err;
+        throw new GatewayError(err.kind, err.message, {
+          cause: err.cause,
+          retryAfter: err.retryAfter,
+        });
+      }
+      throw new GatewayError("internal", `connection "${backend.name}": exchange failed`, {
+        cause: err,
+      });
     } finally {
       this.input.signal?.removeEventListener("abort", onAbort);
     }
+  }
+
+  /**
+   * Whether another backend may get this request: the backend could not be reached, or it
+   * closed before answering while nothing of the body was asked for and the method is
+   * idempotent (or not a byte was written).
+   */
+  private replayable(err: unknown): boolean {
+    if (!(err instanceof GatewayError) || this.input.signal?.aborted) return false;
+    if (err.kind === "unavailable") return !this.sent;
+    if (err.kind !== "closed" || !err.retryable || this.answered > 0) return false;
+    return !this.sent || IDEMPOTENT.has(this.input.forward.method);
   }
 
   /** A stale pooled socket: nothing came back and nothing unrepeatable went out. */
@@ -119,6 +153,7 @@ class Exchange {
         end = encodeBodyPacket(piece, link.out, end);
       }
     }
+    this.sent = true;
     await link.writeAll(link.out.subarray(0, end));
     backend.counters.bytesOut += end;
     for (;;) {
@@ -275,9 +310,9 @@ class Exchange {
   }
 
   /** Destroys the socket after any failure; it is never reused. */
-  private fail(err: unknown): void {
+  private fail(err: unknown, keepBody = false): void {
     const link = this.link;
-    this.body.cancel(err);
+    if (!keepBody) this.body.cancel(err);
     if (!link) return;
     this.link = null;
     const kind = err instanceof GatewayError ? err.kind : "internal";

@@ -17,6 +17,25 @@ export interface PoolOptions {
   acquireTimeoutMs: number;
   /** Idle links older than this are closed, in ms; 0 disables. Default 7,200,000. */
   idleTimeoutMs: number;
+  /** Links opened at start and after a reset, and kept open. Default 0. */
+  initial?: number;
+  /** CPING/CPONG probing of links. Default mode "none". */
+  ping?: PingPolicy;
+}
+
+/**
+ * When links are probed with CPING (mod_proxy_ajp `ping=`, mod_jk `ping_mode`):
+ * `connect` after opening, `prepost` before reusing a link idle longer than `intervalMs`,
+ * `interval` every `intervalMs` for idle links. A link without CPONG within `timeoutMs` is
+ * closed and another one is tried.
+ */
+export interface PingPolicy {
+  mode: "none" | "connect" | "prepost" | "interval";
+  /** Default 5,000 ms. */
+  timeoutMs: number;
+  /** `prepost`: idle time after which a link is probed before use; `interval`: how often
+   * idle links are probed. Default 10,000 ms. */
+  intervalMs: number;
 }
 
 /** Counters a pool keeps; read by stats and metrics. */
@@ -50,16 +69,25 @@ export class Pool {
     error: 0,
     reset: 0,
     aborted: 0,
+    ping_failed: 0,
     shutdown: 0,
   };
   private shut = false;
+  /** Bumped by reset: links handed out before it are closed when released. */
+  private generation = 0;
+  private readonly born = new WeakMap<AjpLink, number>();
   private sweeper: ReturnType<typeof setInterval> | undefined;
+  private pinger: ReturnType<typeof setInterval> | undefined;
 
   constructor(readonly options: PoolOptions, private readonly open: LinkFactory) {
     if (options.idleTimeoutMs > 0) {
       const every = Math.min(Math.max(options.idleTimeoutMs / 4, 250), 60_000);
       this.sweeper = setInterval(() => this.sweepIdle(), every);
       Deno.unrefTimer(this.sweeper as unknown as number);
+    }
+    if (options.ping?.mode === "interval") {
+      this.pinger = setInterval(() => this.pingIdle(), options.ping.intervalMs);
+      Deno.unrefTimer(this.pinger as unknown as number);
     }
   }
 
@@ -79,12 +107,13 @@ export class Pool {
     if (this.shut) {
       throw new GatewayError("unavailable", `connection "${this.options.name}" is closed`);
     }
-    if (!fresh) {
+    while (!fresh) {
       const link = this.idle.pop();
-      if (link) {
-        this.busy++;
-        return link;
-      }
+      if (!link) break;
+      this.busy++;
+      if (await this.usable(link)) return link;
+      this.busy--;
+      this.closedCount.ping_failed++;
     }
     if (this.options.max === null || this.busy + this.idle.length < this.options.max) {
       return await this.openLink();
@@ -103,6 +132,7 @@ export class Pool {
     if (link.isClosed || this.shut || link.buffered > 0) {
       return this.destroy(link, link.buffered > 0 ? "stray_bytes" : "error");
     }
+    if (this.born.get(link) !== this.generation) return this.destroy(link, "reset");
     link.uses++;
     const waiter = this.waiters.shift();
     if (waiter) {
@@ -134,10 +164,30 @@ export class Pool {
     }
   }
 
+  /**
+   * Closes every idle link now and every busy one when its exchange ends, then opens
+   * `initial` links anew.
+   */
+  reset(): Promise<void> {
+    this.generation++;
+    this.closeIdle("reset");
+    return this.fill();
+  }
+
+  /** Opens links until `initial` are open; a connect failure stops the fill (and is thrown). */
+  async fill(): Promise<void> {
+    const want = this.options.initial ?? 0;
+    while (!this.shut && this.idle.length + this.busy < want) {
+      const link = await this.openLink();
+      this.release(link);
+    }
+  }
+
   /** Stops the pool: closes idle links, fails waiters, closes busy links on release. */
   shutdown(): void {
     this.shut = true;
     if (this.sweeper !== undefined) clearInterval(this.sweeper);
+    if (this.pinger !== undefined) clearInterval(this.pinger);
     this.closeIdle("shutdown");
     for (const w of this.waiters.splice(0)) {
       clearTimeout(w.timer);
@@ -145,11 +195,48 @@ export class Pool {
     }
   }
 
+  /** `prepost`: a link idle longer than the threshold must answer CPING first. */
+  private async usable(link: AjpLink): Promise<boolean> {
+    const ping = this.options.ping;
+    if (!ping || ping.mode !== "prepost") return true;
+    if (performance.now() - link.idleSince < ping.intervalMs) return true;
+    return await link.cping(ping.timeoutMs);
+  }
+
+  /** `interval`: probes each idle link; one without CPONG is closed. */
+  private async pingIdle(): Promise<void> {
+    const ping = this.options.ping!;
+    for (const link of this.idle.splice(0)) {
+      this.busy++;
+      if (await link.cping(ping.timeoutMs)) {
+        this.release(link);
+      } else {
+        this.busy--;
+        this.closedCount.ping_failed++;
+        this.wakeOne();
+      }
+    }
+    if (this.idle.length + this.busy < (this.options.initial ?? 0)) this.fill().catch(() => {});
+  }
+
   private async openLink(): Promise<AjpLink> {
     this.busy++;
     try {
       const link = await this.open();
+      if (
+        this.options.ping?.mode === "connect" && !(await link.cping(this.options.ping.timeoutMs))
+      ) {
+        this.closedCount.ping_failed++;
+        throw new GatewayError(
+          "unavailable",
+          `connection "${this.options.name}": no CPONG after connect`,
+          {
+            retryAfter: 1,
+          },
+        );
+      }
       this.opened++;
+      this.born.set(link, this.generation);
       return link;
     } catch (err) {
       this.busy--;
@@ -218,5 +305,6 @@ export class Pool {
         this.destroyIdle(link, "idle_timeout");
       }
     }
+    if (this.idle.length + this.busy < (this.options.initial ?? 0)) this.fill().catch(() => {});
   }
 }

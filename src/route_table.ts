@@ -5,7 +5,8 @@
  * change builds a new table and swaps it in.
  * @module
  */
-import type { Backend } from "./backend.ts";
+import type { Balancer } from "./balancer.ts";
+import type { Upstream } from "./upstream.ts";
 
 /** A route as the proxy uses it. */
 export interface Route {
@@ -16,7 +17,8 @@ export interface Route {
   prefix: string;
   /** Backend path the prefix is replaced by, without a trailing slash. */
   backendPath: string;
-  backend: Backend;
+  /** A connection, or a balancer over connections. */
+  target: Upstream | Balancer;
   /** Forward the client's Host header (default true). */
   preserveHost: boolean;
 }

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { type Backend } from "./backend.ts";
+import type { Upstream } from "./upstream.ts";
 import { type Route, RouteTable } from "./route_table.ts";
 
-const backend = (name: string) => ({ name }) as unknown as Backend;
+const backend = (name: string) => ({ name }) as unknown as Upstream;
 const route = (
   id: string,
   prefix: string,
@@ -13,7 +13,7 @@ const route = (
   host,
   prefix,
   backendPath,
-  backend: backend(id),
+  target: backend(id),
   preserveHost: true,
 });
 

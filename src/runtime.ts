@@ -1,7 +1,7 @@
 /**
- * The live state the proxy reads on every request: the backend connections and the route
- * table. Configuration changes swap in a new table; requests in flight keep the objects they
- * already hold.
+ * The live state the proxy reads on every request: the backend connections (from the
+ * command line and from the database) and the route table. Configuration changes swap in a
+ * new table; requests in flight keep the objects they already hold.
  * @module
  */
 import { Backend, type BackendSettings, type Connector } from "./backend.ts";
@@ -17,7 +17,10 @@ export interface RuntimeOptions {
 
 /** See module doc. */
 export class GatewayRuntime {
-  readonly backends = new Map<string, Backend>();
+  /** Command-line connections by lower-case name. */
+  readonly cliBackends = new Map<string, Backend>();
+  /** Stored connections by database id. */
+  readonly storedBackends = new Map<number, Backend>();
   routes: RouteTable = new RouteTable([]);
   readonly warn: (message: string) => void;
 
@@ -25,14 +28,26 @@ export class GatewayRuntime {
     this.warn = options.warn ?? ((m) => console.warn(m));
   }
 
-  /** Creates (or returns the existing) backend for `settings`, keyed by lower-case name. */
-  addBackend(settings: BackendSettings): Backend {
+  /** Creates a backend (not registered anywhere). */
+  createBackend(settings: BackendSettings): Backend {
+    return new Backend(settings, this.options.connect);
+  }
+
+  /** Creates (or returns the existing) command-line backend for `settings`. */
+  addCliBackend(settings: BackendSettings): Backend {
     const key = settings.name.toLowerCase();
-    const existing = this.backends.get(key);
+    const existing = this.cliBackends.get(key);
     if (existing) return existing;
-    const backend = new Backend(settings, this.options.connect);
-    this.backends.set(key, backend);
+    const backend = this.createBackend(settings);
+    this.cliBackends.set(key, backend);
     return backend;
+  }
+
+  /** The backend named `name` (case-insensitive): a stored one first, else a command-line one. */
+  backend(name: string): Backend | undefined {
+    const key = name.toLowerCase();
+    for (const b of this.storedBackends.values()) if (b.name.toLowerCase() === key) return b;
+    return this.cliBackends.get(key);
   }
 
   /** Replaces the route table. */
@@ -42,6 +57,7 @@ export class GatewayRuntime {
 
   /** Closes every pool; busy sockets close when their exchange ends. */
   shutdown(): void {
-    for (const backend of this.backends.values()) backend.pool.shutdown();
+    for (const b of this.cliBackends.values()) b.close();
+    for (const b of this.storedBackends.values()) b.close();
   }
 }

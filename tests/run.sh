@@ -53,10 +53,12 @@ trap 'rm -f "$log"' EXIT
 "${DENO[@]}" test -A --no-check=remote "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 
-# deno's last summary line: "ok | 5 passed (2 steps) | 0 failed | 1 ignored (105ms)" or
-# "FAILED | 3 passed | 1 failed (2s)"; steps are not counted, ignored tests are "skipped".
+# deno's last summary line: "ok | 5 passed (24 steps) | 0 failed | 1 ignored (105ms)" or
+# "FAILED | 3 passed (20 steps) | 1 failed (2 steps) (2s)". Steps are the conformance cases
+# inside one shared-Tomcat test, so they count too; ignored tests are "skipped".
 summary="$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^(ok|FAILED) \| ' | tail -n 1)"
-count() { grep -oE "[0-9]+ $1" <<<"$summary" | head -n 1 | cut -d' ' -f1; }
+count() { grep -oE "[0-9]+ $1( \([0-9]+ steps?\))?" <<<"$summary" | head -n 1 |
+  awk '{ n = $1; if ($3 != "") { gsub(/\(/, "", $3); n += $3 } print n }'; }
 passed="$(count passed)"
 failed="$(count failed)"
 skipped="$(count ignored)"

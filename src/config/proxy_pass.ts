@@ -6,7 +6,9 @@
  * `timeout` (reply timeout, s, default 60), `connectiontimeout` (s, default 5),
  * `acquire` (ms, default 10000), `ttl` (idle timeout, s, default 7200),
  * `packetsize` (8192-65536, multiple of 1024), `name` (connection name, default HOST-PORT),
- * `preservehost` (on|off, default on).
+ * `preservehost` (on|off, default on), `min` (sockets kept open, default 0),
+ * `ping` (none|connect|prepost|interval, default none), `pingtimeout` (ms, default 5000),
+ * `pinginterval` (ms, default 10000: the idle time before a prepost CPING, or the period).
  * @module
  */
 import { validatePacketSize } from "../../codec/packet_size.ts";
@@ -27,6 +29,9 @@ export class ConfigError extends Error {
 }
 
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
+
+const pingOf = (b: BackendSettings) =>
+  b.ping ?? { mode: "none" as const, timeoutMs: 5_000, intervalMs: 10_000 };
 
 /** See module doc. */
 export function parseProxyPass(spec: string): ProxyPass {
@@ -109,6 +114,21 @@ export function parseProxyPass(spec: string): ProxyPass {
         if (!NAME.test(value)) throw bad("expected 1-64 characters of A-Z a-z 0-9 . _ -");
         backend.name = value;
         break;
+      case "min":
+        backend.initial = int(0, 100_000);
+        break;
+      case "ping":
+        if (!["none", "connect", "prepost", "interval"].includes(value)) {
+          throw bad("expected none, connect, prepost or interval");
+        }
+        backend.ping = { ...pingOf(backend), mode: value as "none" };
+        break;
+      case "pingtimeout":
+        backend.ping = { ...pingOf(backend), timeoutMs: int(1, 600_000) };
+        break;
+      case "pinginterval":
+        backend.ping = { ...pingOf(backend), intervalMs: int(1, 86_400_000) };
+        break;
       case "preservehost":
         if (value !== "on" && value !== "off") throw bad("expected on or off");
         preserveHost = value === "on";
@@ -116,6 +136,11 @@ export function parseProxyPass(spec: string): ProxyPass {
       default:
         throw bad("unknown key");
     }
+  }
+  if ((backend.initial ?? 0) > (backend.max ?? Infinity)) {
+    throw new ConfigError(
+      `--proxy-pass "${spec}": min=${backend.initial} exceeds max=${backend.max}`,
+    );
   }
   return {
     prefix: trimSlash(prefix),

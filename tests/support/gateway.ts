@@ -1,10 +1,14 @@
 /**
  * Starts an in-process gateway on free loopback ports for a test, with the given
- * `--proxy-pass` values; warnings are collected instead of printed.
+ * `--proxy-pass` values, an in-memory database (unless `db` is given) and a known admin
+ * token; warnings are collected instead of printed.
  * @module
  */
 import { parseStartOptions } from "../../src/config/cli.ts";
-import { type Gateway, startGateway } from "../../routes/serve.ts";
+import { type Gateway, type GatewayHooks, startGateway } from "../../routes/serve.ts";
+
+/** The superuser token every test gateway is bootstrapped with. */
+export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
 
 /** A gateway under test. */
 export interface TestGateway extends Gateway {
@@ -12,21 +16,47 @@ export interface TestGateway extends Gateway {
   url(path: string): string;
   /** `http://127.0.0.1:PORT` + path on the management listener. */
   adminUrl(path: string): string;
+  /** Calls the management API as the bootstrap superuser (or with `token`). */
+  api(method: string, path: string, body?: unknown, token?: string): Promise<Response>;
   warnings: string[];
 }
 
+/** Extra options of a test gateway. */
+export interface TestGatewayOptions {
+  /** Database URL; default ":memory:". */
+  db?: string;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  hooks?: GatewayHooks;
+}
+
 /** See module doc. */
-export async function startTestGateway(proxyPass: string[]): Promise<TestGateway> {
+export async function startTestGateway(
+  proxyPass: string[],
+  options: TestGatewayOptions = {},
+): Promise<TestGateway> {
   const args = ["--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"];
   for (const p of proxyPass) args.push("--proxy-pass", p);
+  args.push("--db", options.db ?? ":memory:");
+  const env: Record<string, string> = { AJPGATE_ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...options.env };
   const warnings: string[] = [];
   const gw = await startGateway(parseStartOptions(args, () => undefined), {
     warn: (m) => warnings.push(m),
+    env: (name) => env[name],
+    notice: () => {},
+    ...options.hooks,
   });
+  const adminUrl = (path: string) => `http://127.0.0.1:${gw.adminAddr.port}${path}`;
   return {
     ...gw,
     warnings,
     url: (path) => `http://127.0.0.1:${gw.proxyAddr.port}${path}`,
-    adminUrl: (path) => `http://127.0.0.1:${gw.adminAddr.port}${path}`,
+    adminUrl,
+    api: (method, path, body, token = TEST_ADMIN_TOKEN) =>
+      fetch(adminUrl(path), {
+        method,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
   };
 }

@@ -1,0 +1,32 @@
+/**
+ * Turns a stored connection (and its decrypted secret) into the settings of a running
+ * backend, and tells whether a change needs a new socket pool.
+ * @module
+ */
+import type { Connection } from "../../db/mod.ts";
+import type { BackendSettings } from "../backend.ts";
+
+/** Backend settings of a stored direct (AJP) connection. */
+export function toBackendSettings(c: Connection, secret: string | null): BackendSettings {
+  return {
+    name: c.name,
+    host: c.host,
+    port: c.port ?? 8009,
+    secret,
+    packetSize: c.packetSize,
+    max: c.pool.max,
+    initial: c.pool.initial,
+    acquireTimeoutMs: c.pool.acquireTimeoutMs,
+    connectTimeoutMs: c.pool.connectTimeoutMs,
+    replyTimeoutMs: c.pool.replyTimeoutMs,
+    idleTimeoutMs: c.pool.idleTimeoutMs,
+    enabled: c.enabled,
+    ping: { mode: c.ping.mode, timeoutMs: c.ping.timeoutMs, intervalMs: c.ping.intervalMs },
+  };
+}
+
+/** A key that changes whenever the pool must be rebuilt (everything but `enabled`). */
+export function poolKey(s: BackendSettings): string {
+  const { enabled: _enabled, ...rest } = s;
+  return JSON.stringify(rest);
+}

@@ -1,0 +1,23 @@
+import assert from "node:assert/strict";
+import { stickyNames, stickyRouteOf } from "./sticky_route.ts";
+
+const names = stickyNames("JSESSIONID")!;
+
+Deno.test("stickyRouteOf reads the route after the first dot of the session cookie", () => {
+  assert.equal(stickyRouteOf(names, "a=1; JSESSIONID=ABC123.t2; b=2", "/x"), "t2");
+  assert.equal(stickyRouteOf(names, "JSESSIONID=ABC.t1.extra", "/x"), "t1.extra");
+  assert.equal(stickyRouteOf(names, "JSESSIONID=ABC", "/x"), null);
+  assert.equal(stickyRouteOf(names, "OTHER=ABC.t1", "/x"), null);
+});
+
+Deno.test("stickyRouteOf falls back to the ;jsessionid= path parameter", () => {
+  assert.equal(stickyRouteOf(names, null, "/app/page;jsessionid=ABC.t1"), "t1");
+  assert.equal(stickyRouteOf(names, null, "/app/page;jsessionid=ABC.t1/more"), "t1");
+  assert.equal(stickyRouteOf(names, "JSESSIONID=X", "/app;jsessionid=ABC.t2"), "t2");
+});
+
+Deno.test("stickyNames parses COOKIE|param", () => {
+  assert.deepEqual(stickyNames("SID|sid"), { cookie: "SID", param: "sid" });
+  assert.deepEqual(stickyNames("JSESSIONID"), { cookie: "JSESSIONID", param: "jsessionid" });
+  assert.equal(stickyNames(null), null);
+});

@@ -1,0 +1,59 @@
+/**
+ * What the proxy hands to a backend connection, whatever its type (AJP or HTTP): the
+ * request as the route rewrote it, plus the client facts. Balancers pick among upstreams.
+ * @module
+ */
+import type { BodySource } from "./body_source.ts";
+import type { ClientInfo } from "./build_forward.ts";
+
+/** A request on its way to one upstream. */
+export interface UpstreamRequest {
+  method: string;
+  headers: Headers;
+  /** Backend path in origin form (the route's prefix already replaced). */
+  backendUri: string;
+  /** Raw query without "?", null when the URL has none. */
+  query: string | null;
+  client: ClientInfo;
+  preserveHost: boolean;
+  body: BodySource;
+  /** Content-Length, null when unknown (chunked), 0 when there is no body. */
+  bodyLength: number | null;
+  signal?: AbortSignal;
+  /** The balancer member's route, sent as AJP jvm_route. */
+  jvmRoute?: string;
+  /** Receives operator warnings. */
+  warn?: (message: string) => void;
+}
+
+/** Live state shared by every kind of connection. */
+export type UpstreamState = "connected" | "error" | "disabled" | "idle";
+
+/** Traffic counters of a connection. */
+export interface UpstreamCounters {
+  requests: number;
+  failures: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/** A backend connection that can serve requests. */
+export interface Upstream {
+  readonly name: string;
+  readonly enabled: boolean;
+  readonly state: UpstreamState;
+  readonly error: { message: string; since: string } | null;
+  readonly counters: UpstreamCounters;
+  /** Exchanges in flight. */
+  readonly inFlight: number;
+  /** Idle and busy sockets. */
+  sockets(): { idle: number; busy: number };
+  /** Puts the connection in error (and starts its recovery probe). */
+  markError(message: string): void;
+  /** Sends the request; a GatewayError with `retryable` may go to another upstream. */
+  send(req: UpstreamRequest): Promise<Response>;
+  warmUp(): void;
+  setEnabled(enabled: boolean): void;
+  reset(): Promise<void>;
+  close(): void;
+}

@@ -1,0 +1,91 @@
+/**
+ * The `ajpgate` command as a process: option errors exit 2 with one line, `start` serves
+ * /healthz, and SIGTERM lets an exchange in flight (a slow Tomcat servlet) finish, then
+ * exits 0.
+ */
+import assert from "node:assert/strict";
+import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const PERMS = [
+  "--allow-net",
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-sys",
+  "--allow-ffi",
+];
+
+function ajpgate(args: string[], env: Record<string, string> = {}) {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "--unstable-no-legacy-abort", ...PERMS, MAIN, ...args],
+    env: { RUST_BACKTRACE: "0", NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
+Deno.test("ajpgate: unknown options and malformed values exit 2 with one line", async () => {
+  for (
+    const args of [
+      ["start", "--nope"],
+      ["start", "--listen", "8080"],
+      ["start", "--proxy-pass", "/app http://h/"],
+      ["start", "--proxy-pass", "/app ajp://h:1/ max=abc"],
+      ["frobnicate"],
+    ]
+  ) {
+    const { code, stderr } = await ajpgate(args).output();
+    const text = new TextDecoder().decode(stderr).trim();
+    assert.equal(code, 2, `${args.join(" ")}: ${text}`);
+    assert.match(text.split("\n")[0], /^ajpgate: /);
+    assert.doesNotMatch(text, /\bat .*\.ts:\d+/, "no stack trace");
+  }
+});
+
+Deno.test({
+  name: "ajpgate start: serves, and SIGTERM lets the request in flight finish, then exits 0",
+  ignore: tomcatAvailable() !== null,
+  async fn() {
+    await using tomcat = await startTomcat({ ajp: [{ name: "main", secret: "cli-secret" }] });
+    const dir = await Deno.makeTempDir();
+    try {
+      const child = ajpgate([
+        "start",
+        "--listen",
+        "127.0.0.1:0",
+        "--admin-listen",
+        "127.0.0.1:0",
+        "--db",
+        `file:${dir}/gw.db`,
+        "--proxy-pass",
+        `/app ajp://127.0.0.1:${tomcat.ajpPort("main")}/app secret=cli-secret`,
+      ], { AJPGATE_ADMIN_TOKEN: "cli-test-token-0123456789abcdef0123" }).spawn();
+      const lines = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+      let seen = "";
+      while (!/management on/.test(seen)) {
+        const { value, done } = await lines.read();
+        if (done) assert.fail(`gateway did not start: ${seen}`);
+        seen += value;
+      }
+      const [, proxyPort, adminPort] = /proxy listening on [^:]+:(\d+), management on [^:]+:(\d+)/
+        .exec(seen)!;
+      const health = await fetch(`http://127.0.0.1:${adminPort}/healthz`);
+      assert.equal(health.status, 200);
+      await health.body?.cancel();
+      const slow = fetch(`http://127.0.0.1:${proxyPort}/app/sleep?ms=1500`);
+      await new Promise((r) => setTimeout(r, 300));
+      child.kill("SIGTERM");
+      const r = await slow;
+      assert.equal(r.status, 200);
+      assert.equal(await r.text(), "slept");
+      const status = await child.status;
+      assert.equal(status.code, 0);
+      lines.releaseLock();
+      await child.stderr.cancel().catch(() => {});
+      await child.stdout.cancel().catch(() => {});
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

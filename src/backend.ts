@@ -7,6 +7,7 @@ import { CPING_PACKET, CPONG_PACKET } from "../codec/cping.ts";
 import { AjpLink } from "./ajp_link.ts";
 import { buildForwardRequest } from "./build_forward.ts";
 import { GatewayError } from "./errors.ts";
+import { Health } from "./health.ts";
 import { runExchange } from "./exchange.ts";
 import type { Upstream, UpstreamCounters, UpstreamRequest, UpstreamState } from "./upstream.ts";
 import { type PingPolicy, Pool, type PoolStats } from "./pool.ts";
@@ -50,9 +51,6 @@ export const BACKEND_DEFAULTS = {
   enabled: true,
 } as const;
 
-const PROBE_FIRST_MS = 1_000;
-const PROBE_MAX_MS = 60_000;
-
 /** Live state of a connection. */
 export type BackendState = UpstreamState;
 /** Traffic counters of a connection. */
@@ -69,12 +67,12 @@ const denoConnect: Connector = (opts) => Deno.connect({ ...opts, transport: "tcp
 export class Backend implements Upstream {
   readonly pool: Pool;
   readonly counters: BackendCounters = { requests: 0, failures: 0, bytesIn: 0, bytesOut: 0 };
-  private lastError: { message: string; since: string } | null = null;
   private everConnected = false;
-  private probeTimer: ReturnType<typeof setTimeout> | undefined;
-  private probeDelayMs = PROBE_FIRST_MS;
-  private probing = false;
-  private closed = false;
+  private readonly health = new Health(
+    () => this.probe(),
+    () => this.warmUp(),
+    () => this.settings.enabled,
+  );
 
   constructor(readonly settings: BackendSettings, private readonly connect = denoConnect) {
     this.pool = new Pool(
@@ -133,13 +131,13 @@ export class Backend implements Upstream {
   /** connected / error / disabled / idle (never connected yet). */
   get state(): BackendState {
     if (!this.settings.enabled) return "disabled";
-    if (this.lastError) return "error";
+    if (this.health.error) return "error";
     return this.everConnected ? "connected" : "idle";
   }
 
   /** The last connect error while in state "error". */
   get error(): { message: string; since: string } | null {
-    return this.lastError;
+    return this.health.error;
   }
 
   /** Pool counters. */
@@ -148,13 +146,11 @@ export class Backend implements Upstream {
   }
 
   /**
-   * Records a backend failure that puts the connection in error, and starts the background
-   * probe that brings it back to "connected" by itself (1 s, doubling to 60 s).
+   * Records a backend failure that puts the connection in error; a background probe
+   * (connect + CPING) brings it back to "connected" by itself.
    */
   markError(message: string): void {
-    if (!this.lastError) this.lastError = { message, since: new Date().toISOString() };
-    else this.lastError.message = message;
-    if (!this.probing) this.scheduleProbe();
+    this.health.fail(message);
   }
 
   /** Opens the `initial` sockets in the background; a failure puts the connection in error. */
@@ -168,7 +164,7 @@ export class Backend implements Upstream {
     this.settings.enabled = enabled;
     if (!enabled) {
       this.pool.closeIdle("reset");
-      this.stopProbe();
+      this.health.cancel();
     } else {
       this.warmUp();
     }
@@ -181,38 +177,12 @@ export class Backend implements Upstream {
 
   /** Stops the probe and the pool; busy sockets close when their exchange ends. */
   close(): void {
-    this.closed = true;
-    this.stopProbe();
+    this.health.stop();
     this.pool.shutdown();
   }
 
-  private stopProbe(): void {
-    if (this.probeTimer !== undefined) clearTimeout(this.probeTimer);
-    this.probeTimer = undefined;
-    this.probeDelayMs = PROBE_FIRST_MS;
-  }
-
-  private scheduleProbe(): void {
-    if (this.probeTimer !== undefined || this.closed || !this.settings.enabled) return;
-    this.probeTimer = setTimeout(async () => {
-      this.probeTimer = undefined;
-      this.probing = true;
-      const ok = await this.probe();
-      this.probing = false;
-      if (ok) {
-        this.lastError = null;
-        this.probeDelayMs = PROBE_FIRST_MS;
-        this.warmUp();
-      } else if (this.lastError) {
-        this.probeDelayMs = Math.min(this.probeDelayMs * 2, PROBE_MAX_MS);
-        this.scheduleProbe();
-      }
-    }, this.probeDelayMs);
-    Deno.unrefTimer(this.probeTimer as unknown as number);
-  }
-
-  /** Connects and exchanges CPING/CPONG on a throwaway socket. */
-  private async probe(): Promise<boolean> {
+  /** Connects and exchanges CPING/CPONG on a throwaway socket; throws when that fails. */
+  private async probe(): Promise<void> {
     const { host, port, connectTimeoutMs, name } = this.settings;
     let conn: Deno.TcpConn | undefined;
     try {
@@ -231,11 +201,9 @@ export class Backend implements Upstream {
         got += n;
       }
       if (!buf.every((b, i) => b === CPONG_PACKET[i])) throw new Error("unexpected CPONG bytes");
-      return true;
     } catch (err) {
       const what = err instanceof Error ? err.message : String(err);
-      this.markError(`connection "${name}": probe of ${host}:${port} failed: ${what}`);
-      return false;
+      throw new Error(`connection "${name}": probe of ${host}:${port} failed: ${what}`);
     } finally {
       try {
         conn?.close();
@@ -265,7 +233,7 @@ export class Backend implements Upstream {
     }
     conn.setNoDelay(true);
     this.everConnected = true;
-    this.lastError = null;
+    this.health.ok();
     return new AjpLink(conn, name, packetSize);
   }
 }

@@ -6,6 +6,7 @@
  */
 import { Backend, type BackendSettings, type Connector } from "./backend.ts";
 import { type Route, RouteTable } from "./route_table.ts";
+import type { Upstream } from "./upstream.ts";
 
 /** Options of a runtime. */
 export interface RuntimeOptions {
@@ -20,7 +21,7 @@ export class GatewayRuntime {
   /** Command-line connections by lower-case name. */
   readonly cliBackends = new Map<string, Backend>();
   /** Stored connections by database id. */
-  readonly storedBackends = new Map<number, Backend>();
+  readonly storedBackends = new Map<number, Upstream>();
   routes: RouteTable = new RouteTable([]);
   readonly warn: (message: string) => void;
 
@@ -44,7 +45,7 @@ export class GatewayRuntime {
   }
 
   /** The backend named `name` (case-insensitive): a stored one first, else a command-line one. */
-  backend(name: string): Backend | undefined {
+  backend(name: string): Upstream | undefined {
     const key = name.toLowerCase();
     for (const b of this.storedBackends.values()) if (b.name.toLowerCase() === key) return b;
     return this.cliBackends.get(key);

@@ -8,9 +8,13 @@
  *   manage who has `access`; never delete it nor change owners or admins;
  * - `access` ("access the remote connection"): see it and use it in routes; no change.
  *
+ * Balancers take the same roles with the same meaning. Naming a connection as a balancer
+ * member is using it, so it also needs a role (any) on that connection.
+ *
  * Superusers may do everything. User management and the audit log are superuser-only.
- * Any authenticated user may create a connection (becoming its owner), list connections
- * (the API filters to those with a role) and routes (routes are not secret), and read `/me`.
+ * Any authenticated user may create a connection or balancer (becoming its owner), list
+ * connections and balancers (the API filters to those with a role) and routes (routes are
+ * not secret), and read `/me`.
  * @module
  */
 
@@ -39,6 +43,20 @@ export const ACTIONS = [
   "connection.permissions.set",
   /** Replacing the grants when only `access` changes. */
   "connection.permissions.setAccess",
+  "balancer.list",
+  "balancer.create",
+  "balancer.read",
+  "balancer.update",
+  "balancer.delete",
+  "balancer.disable",
+  "balancer.enable",
+  "balancer.permissions.read",
+  /** Replacing the grants when owners or admins change. */
+  "balancer.permissions.set",
+  /** Replacing the grants when only `access` changes. */
+  "balancer.permissions.setAccess",
+  /** Naming a connection as a member: decided on the roles on that connection (each one). */
+  "balancer.members.set",
   "route.list",
   "route.read",
   /** Create, update or delete a route: decided on the roles on its target (each target). */
@@ -70,6 +88,17 @@ const NEEDS: Record<Action, "anyone" | "superuser" | readonly Role[]> = {
   "connection.permissions.read": ["owner", "admin"],
   "connection.permissions.set": ["owner"],
   "connection.permissions.setAccess": ["owner", "admin"],
+  "balancer.list": "anyone",
+  "balancer.create": "anyone",
+  "balancer.read": ["owner", "admin", "access"],
+  "balancer.update": ["owner", "admin"],
+  "balancer.delete": ["owner"],
+  "balancer.disable": ["owner", "admin"],
+  "balancer.enable": ["owner", "admin"],
+  "balancer.permissions.read": ["owner", "admin"],
+  "balancer.permissions.set": ["owner"],
+  "balancer.permissions.setAccess": ["owner", "admin"],
+  "balancer.members.set": ["owner", "admin", "access"],
   "route.list": "anyone",
   "route.read": "anyone",
   "route.create": ["owner", "admin", "access"],

@@ -44,3 +44,21 @@ Deno.test("decide: user management and audit are superuser-only; listing is for 
     assert.equal(may(a as Action), true, a);
   }
 });
+
+Deno.test("decide: balancers take the same roles as connections; members need any role", () => {
+  const roleSets: Role[][] = [[], ["access"], ["admin"], ["owner"]];
+  const mirrored = ACTIONS.filter((a) => a.startsWith("connection.") && a !== "connection.reset");
+  for (const action of mirrored) {
+    const twin = action.replace("connection.", "balancer.") as Action;
+    assert.ok(ACTIONS.includes(twin), twin);
+    for (const roles of roleSets) {
+      assert.equal(may(twin, ...roles), may(action, ...roles), `${twin} with [${roles}]`);
+    }
+  }
+  assert.deepEqual(roleSets.map((r) => may("balancer.members.set", ...r)), [
+    false,
+    true,
+    true,
+    true,
+  ]);
+});

@@ -5,6 +5,7 @@
  */
 import type { Connection } from "../../db/mod.ts";
 import type { BackendSettings } from "../backend.ts";
+import type { HttpUpstreamSettings } from "../http_upstream.ts";
 
 /** Backend settings of a stored direct (AJP) connection. */
 export function toBackendSettings(c: Connection, secret: string | null): BackendSettings {
@@ -25,8 +26,28 @@ export function toBackendSettings(c: Connection, secret: string | null): Backend
   };
 }
 
+/** Settings of a stored proxy (HTTP/HTTPS) connection. */
+export function toHttpSettings(c: Connection, password: string | null): HttpUpstreamSettings {
+  const raw = (c.path ?? "").replace(/\/+$/, "");
+  return {
+    name: c.name,
+    protocol: c.protocol ?? "http",
+    host: c.host,
+    port: c.proxyPort ?? (c.protocol === "https" ? 443 : 80),
+    path: raw === "" || raw.startsWith("/") ? raw : `/${raw}`,
+    username: c.username,
+    password,
+    max: c.pool.max,
+    acquireTimeoutMs: c.pool.acquireTimeoutMs,
+    connectTimeoutMs: c.pool.connectTimeoutMs,
+    replyTimeoutMs: c.pool.replyTimeoutMs,
+    idleTimeoutMs: c.pool.idleTimeoutMs,
+    enabled: c.enabled,
+  };
+}
+
 /** A key that changes whenever the pool must be rebuilt (everything but `enabled`). */
-export function poolKey(s: BackendSettings): string {
+export function poolKey(s: BackendSettings | HttpUpstreamSettings): string {
   const { enabled: _enabled, ...rest } = s;
   return JSON.stringify(rest);
 }

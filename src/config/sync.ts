@@ -6,7 +6,6 @@
  * @module
  */
 import type { Repositories } from "../../db/mod.ts";
-import type { Backend } from "../backend.ts";
 import { Balancer } from "../balancer.ts";
 import { stickyNames } from "../sticky_route.ts";
 import type { Upstream } from "../upstream.ts";
@@ -14,7 +13,8 @@ import type { Route } from "../route_table.ts";
 import { trimSlash } from "../route_table.ts";
 import type { GatewayRuntime } from "../runtime.ts";
 import type { ConnectionStatus, LiveView, ReadOnlyRoute } from "./live_view.ts";
-import { poolKey, toBackendSettings } from "./stored_settings.ts";
+import { HttpUpstream } from "../http_upstream.ts";
+import { poolKey, toBackendSettings, toHttpSettings } from "./stored_settings.ts";
 
 /** Options of {@link ConfigSync}. */
 export interface ConfigSyncOptions {
@@ -86,11 +86,11 @@ export class ConfigSync implements LiveView {
         stats: { idle: 0, busy: 0, requests: 0, failures: 0, bytesIn: 0, bytesOut: 0 },
       };
     }
-    const pool = b.poolStats();
+    const sockets = b.sockets();
     return {
       state: b.state,
       error: b.state === "error" ? b.error : null,
-      stats: { idle: pool.idle, busy: pool.busy, ...b.counters },
+      stats: { ...sockets, ...b.counters },
     };
   }
 
@@ -111,7 +111,7 @@ export class ConfigSync implements LiveView {
     await this.storedByName(name)?.reset();
   }
 
-  private storedByName(name: string): Backend | undefined {
+  private storedByName(name: string): Upstream | undefined {
     const key = name.toLowerCase();
     for (const b of this.runtime.storedBackends.values()) {
       if (b.name.toLowerCase() === key) return b;
@@ -127,26 +127,27 @@ export class ConfigSync implements LiveView {
       this.repos.balancers.list(),
     ]);
     const { runtime } = this;
-    const live = new Map<number, Backend>();
+    const live = new Map<number, Upstream>();
     for (const c of connections) {
-      if (c.type !== "direct") continue;
-      const { secret } = await this.repos.connections.getSecrets(c.name);
-      const settings = toBackendSettings(c, secret);
-      const key = poolKey(settings);
+      const { secret, password } = await this.repos.connections.getSecrets(c.name);
+      const settings = c.type === "direct"
+        ? toBackendSettings(c, secret)
+        : toHttpSettings(c, password);
+      const key = c.type + poolKey(settings);
       const current = runtime.storedBackends.get(c.id);
       if (current && this.keys.get(c.id) === key) {
         current.setEnabled(settings.enabled);
         live.set(c.id, current);
         continue;
       }
-      const backend = runtime.createBackend(settings);
+      const backend = "secret" in settings
+        ? runtime.createBackend(settings)
+        : new HttpUpstream(settings);
       backend.warmUp();
       live.set(c.id, backend);
       this.keys.set(c.id, key);
     }
-    const byName = new Map<string, Upstream>(
-      [...live.values()].map((b) => [b.name.toLowerCase(), b]),
-    );
+    const byName = new Map([...live.values()].map((b) => [b.name.toLowerCase(), b]));
     const balancerByName = new Map<string, Balancer>();
     const nextBalancers = new Map<number, { key: string; balancer: Balancer }>();
     for (const b of balancers) {

@@ -1,0 +1,255 @@
+/**
+ * A connection of type `proxy`: an HTTP or HTTPS backend at `protocol://host:port/path`,
+ * with Basic credentials, reached with `fetch` over a client of its own. Streams both ways,
+ * bounds the exchanges in flight (the sockets) by `max`, and has the same timeouts, state and
+ * counters as an AJP connection. Client X-Forwarded-* are replaced by the gateway's own.
+ * The reply timeout covers connecting and waiting for the response head.
+ * @module
+ */
+import { GatewayError } from "./errors.ts";
+import { forwardableRequestHeaders, keepResponseHeader } from "./header_rules.ts";
+import { Health } from "./health.ts";
+import { Slots } from "./slots.ts";
+import type { Upstream, UpstreamCounters, UpstreamRequest, UpstreamState } from "./upstream.ts";
+
+/** Settings of an HTTP(S) connection. */
+export interface HttpUpstreamSettings {
+  name: string;
+  protocol: "http" | "https";
+  host: string;
+  port: number;
+  /** Base path prepended to every backend path ("" or "/base", no trailing slash). */
+  path: string;
+  username: string | null;
+  password: string | null;
+  max: number | null;
+  acquireTimeoutMs: number;
+  connectTimeoutMs: number;
+  replyTimeoutMs: number;
+  idleTimeoutMs: number;
+  enabled: boolean;
+}
+
+/** See module doc. */
+export class HttpUpstream implements Upstream {
+  readonly counters: UpstreamCounters = { requests: 0, failures: 0, bytesIn: 0, bytesOut: 0 };
+  private readonly client: Deno.HttpClient;
+  private readonly slots: Slots;
+  private readonly auth: string | null;
+  private everConnected = false;
+  private readonly health = new Health(
+    () => this.probe(),
+    () => {},
+    () => this.settings.enabled,
+  );
+
+  constructor(readonly settings: HttpUpstreamSettings) {
+    this.client = Deno.createHttpClient({
+      poolMaxIdlePerHost: settings.max ?? undefined,
+      poolIdleTimeout: settings.idleTimeoutMs,
+    });
+    this.slots = new Slots(settings.name, settings.max, settings.acquireTimeoutMs);
+    this.auth = settings.username !== null
+      ? "Basic " + btoa(`${settings.username}:${settings.password ?? ""}`)
+      : null;
+  }
+
+  get name(): string {
+    return this.settings.name;
+  }
+
+  get enabled(): boolean {
+    return this.settings.enabled;
+  }
+
+  get state(): UpstreamState {
+    if (!this.settings.enabled) return "disabled";
+    if (this.health.error) return "error";
+    return this.everConnected ? "connected" : "idle";
+  }
+
+  get error() {
+    return this.health.error;
+  }
+
+  get inFlight(): number {
+    return this.slots.inUse;
+  }
+
+  sockets(): { idle: number; busy: number } {
+    return { idle: 0, busy: this.slots.inUse };
+  }
+
+  markError(message: string): void {
+    this.health.fail(message);
+  }
+
+  warmUp(): void {}
+
+  setEnabled(enabled: boolean): void {
+    this.settings.enabled = enabled;
+    if (!enabled) this.health.cancel();
+  }
+
+  reset(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): void {
+    this.health.stop();
+    // in-flight fetches keep the client alive until they finish
+    queueMicrotask(() => this.slots.inUse === 0 && this.client.close());
+  }
+
+  async send(req: UpstreamRequest): Promise<Response> {
+    const { protocol, host, port, path, name, replyTimeoutMs } = this.settings;
+    this.counters.requests++;
+    await this.slots.acquire();
+    let released = false;
+    const release = () => {
+      if (!released) {
+        released = true;
+        this.slots.release();
+      }
+    };
+    const url = `${protocol}://${hostPart(host)}:${port}${path}${req.backendUri}` +
+      (req.query === null ? "" : `?${req.query}`);
+    const headers = this.requestHeaders(req);
+    const abort = new AbortController();
+    const onClientAbort = () => abort.abort(new GatewayError("client_aborted", "client went away"));
+    req.signal?.addEventListener("abort", onClientAbort);
+    const timer = setTimeout(
+      () =>
+        abort.abort(
+          new GatewayError("timeout", `connection "${name}": no reply within ${replyTimeoutMs} ms`),
+        ),
+      replyTimeoutMs,
+    );
+    let res: Response;
+    try {
+      res = await fetch(
+        url,
+        {
+          method: req.method,
+          headers,
+          body: req.bodyLength === 0 ? undefined : this.bodyStream(req),
+          redirect: "manual",
+          signal: abort.signal,
+          client: this.client,
+          duplex: "half",
+        } as RequestInit & { client: Deno.HttpClient },
+      );
+    } catch (err) {
+      release();
+      this.counters.failures++;
+      req.body.cancel(err);
+      if (abort.signal.aborted && abort.signal.reason instanceof GatewayError) {
+        throw abort.signal.reason;
+      }
+      const message = `connection "${name}": cannot reach ${protocol}://${host}:${port}: ${
+        err instanceof Error ? err.message : String(err)
+      }`;
+      this.markError(message);
+      throw new GatewayError("unavailable", message, { cause: err, retryAfter: 1 });
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener("abort", onClientAbort);
+    }
+    this.everConnected = true;
+    this.health.ok();
+    const out = new Headers();
+    const isHead = req.method === "HEAD";
+    // Headers iteration yields each Set-Cookie separately (Fetch standard).
+    for (const [k, v] of res.headers) if (keepResponseHeader(k, isHead)) out.append(k, v);
+    if (!res.body) {
+      release();
+      return new Response(null, { status: res.status, headers: out });
+    }
+    return new Response(this.countedBody(res.body, release), { status: res.status, headers: out });
+  }
+
+  /** Forwardable client headers plus the gateway's X-Forwarded-*, Host and credentials. */
+  private requestHeaders(req: UpstreamRequest): Headers {
+    const h = new Headers();
+    for (const [k, v] of forwardableRequestHeaders(req.headers)) {
+      if (k !== "set-cookie" && k !== "content-length") h.append(k, v);
+    }
+    const clientHost = req.headers.get("host");
+    if (!req.preserveHost || !clientHost) {
+      h.set("host", `${hostPart(this.settings.host)}:${this.settings.port}`);
+    }
+    h.set("x-forwarded-for", req.client.remoteAddr);
+    h.set("x-forwarded-proto", req.client.isSsl ? "https" : "http");
+    if (clientHost) h.set("x-forwarded-host", clientHost);
+    if (this.auth) h.set("authorization", this.auth);
+    if (req.bodyLength !== null && req.bodyLength > 0) {
+      h.set("content-length", String(req.bodyLength));
+    }
+    return h;
+  }
+
+  /** The client body as a pull-based stream read piece by piece (never buffered whole). */
+  private bodyStream(req: UpstreamRequest): ReadableStream<Uint8Array> {
+    return new ReadableStream<Uint8Array>({
+      pull: async (c) => {
+        const piece = await req.body.next(65536);
+        if (piece === null) return c.close();
+        this.counters.bytesOut += piece.length;
+        c.enqueue(piece);
+      },
+      cancel: (reason) => req.body.cancel(reason),
+    }, { highWaterMark: 1 });
+  }
+
+  /** Passes the backend body through, counting bytes and freeing the slot at the end. */
+  private countedBody(
+    body: ReadableStream<Uint8Array>,
+    release: () => void,
+  ): ReadableStream<Uint8Array> {
+    const reader = body.getReader();
+    return new ReadableStream<Uint8Array>({
+      pull: async (c) => {
+        try {
+          const { done, value } = await reader.read();
+          if (done) {
+            release();
+            return c.close();
+          }
+          this.counters.bytesIn += value.length;
+          c.enqueue(value);
+        } catch (err) {
+          release();
+          this.counters.failures++;
+          c.error(err);
+        }
+      },
+      cancel: (reason) => {
+        release();
+        return reader.cancel(reason);
+      },
+    }, { highWaterMark: 1 });
+  }
+
+  /** A TCP connect to the backend's port. */
+  private async probe(): Promise<void> {
+    const { host, port, connectTimeoutMs, name } = this.settings;
+    try {
+      const conn = await Deno.connect({
+        hostname: host,
+        port,
+        signal: AbortSignal.timeout(connectTimeoutMs),
+      });
+      conn.close();
+    } catch (err) {
+      throw new Error(
+        `connection "${name}": probe of ${host}:${port} failed: ${
+          err instanceof Error ? err.message : err
+        }`,
+      );
+    }
+  }
+}
+
+function hostPart(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}

@@ -3,7 +3,8 @@
  * with Basic credentials, reached with `fetch` over a client of its own. Streams both ways,
  * bounds the exchanges in flight (the sockets) by `max`, and has the same timeouts, state and
  * counters as an AJP connection. Client X-Forwarded-* are replaced by the gateway's own.
- * The reply timeout covers connecting and waiting for the response head.
+ * The reply timeout covers connecting and waiting for the response head. The backend sees
+ * its own Host; the client's is in X-Forwarded-Host.
  * @module
  */
 import { GatewayError } from "./errors.ts";

@@ -234,3 +234,60 @@ Deno.test("a silent backend gives 504 after the reply timeout", async () => {
     assert.ok(performance.now() - t0 >= 900);
   }, "timeout=1");
 });
+
+/** A peer whose first socket answers one request, then stays open but silent. */
+function silentAfterFirst() {
+  return async (s: PeerSocket, i: number) => {
+    let answered = false;
+    for (;;) {
+      const p = await s.readPayload();
+      if (p === null) return;
+      if (i === 0 && answered) continue; // half-dead: ignores CPING and requests
+      if (p.length === 1 && p[0] === 10) {
+        await s.send({ type: "CPONG" });
+        continue;
+      }
+      answered = true;
+      await s.respond(`socket ${i}`);
+    }
+  };
+}
+
+Deno.test("prepost CPING skips a silent pooled socket and serves on a fresh one", async () => {
+  await using peer = startAjpPeer(silentAfterFirst());
+  await using gw = await startTestGateway([
+    `/ ajp://127.0.0.1:${peer.port}/ name=peer ping=prepost pinginterval=100 pingtimeout=300`,
+  ]);
+  assert.equal(await (await fetch(gw.url("/x"))).text(), "socket 0");
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(await (await fetch(gw.url("/x"))).text(), "socket 1");
+  assert.equal(gw.runtime.cliBackends.get("peer")!.poolStats().closed.ping_failed, 1);
+});
+
+Deno.test("interval CPING evicts a silent idle socket", async () => {
+  await using peer = startAjpPeer(silentAfterFirst());
+  await using gw = await startTestGateway([
+    `/ ajp://127.0.0.1:${peer.port}/ name=peer ping=interval pinginterval=150 pingtimeout=200`,
+  ]);
+  assert.equal(await (await fetch(gw.url("/x"))).text(), "socket 0");
+  const pool = gw.runtime.cliBackends.get("peer")!.pool;
+  const end = performance.now() + 3000;
+  while (pool.stats().closed.ping_failed === 0) {
+    if (performance.now() > end) assert.fail("silent socket not evicted");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(pool.stats().idle, 0);
+});
+
+Deno.test("connect CPING: a backend that never answers CPONG gets 503", async () => {
+  await using peer = startAjpPeer(async (s) => {
+    await s.readPayload();
+    await s.readPayload();
+  });
+  await using gw = await startTestGateway([
+    `/ ajp://127.0.0.1:${peer.port}/ name=peer ping=connect pingtimeout=200`,
+  ]);
+  const r = await fetch(gw.url("/x"));
+  assert.equal(r.status, 503);
+  assert.match(await r.text(), /CPONG/);
+});

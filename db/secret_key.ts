@@ -46,26 +46,50 @@ export async function loadSecretKey(source: SecretKeySource): Promise<CryptoKey>
   }
 }
 
-/** Reads the key file at `path`, or creates it (0600) if it does not exist yet. */
+/**
+ * Reads the key file at `path`, or creates it (0600) if it does not exist yet. The key is
+ * written to a temporary file and linked into place, so another process never sees a half
+ * written key; a file that exists but holds no valid key yet is read again for up to 2 s.
+ */
 async function readOrCreateKeyFile(path: string): Promise<Uint8Array<ArrayBuffer>> {
-  try {
-    return decodeKey(await Deno.readTextFile(path), `key file ${path}`);
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
+  const existing = await readKeyFile(path);
+  if (existing) return existing;
   await Deno.mkdir(dirname(path), { recursive: true });
   const key = crypto.getRandomValues(new Uint8Array(32));
+  const temp = `${path}.${crypto.randomUUID()}.tmp`;
+  await Deno.writeTextFile(temp, Buffer.from(key).toString("base64") + "\n", {
+    createNew: true,
+    mode: 0o600,
+  });
   try {
-    // createNew: if another process won the race, read its key instead
-    await Deno.writeTextFile(path, Buffer.from(key).toString("base64") + "\n", {
-      createNew: true,
-      mode: 0o600,
-    });
-    await Deno.chmod(path, 0o600); // in case the umask took bits away
+    await Deno.chmod(temp, 0o600); // in case the umask took bits away
+    await Deno.link(temp, path); // fails if another process won the race
     return key;
   } catch (e) {
     if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
-    return decodeKey(await Deno.readTextFile(path), `key file ${path}`);
+    return (await readKeyFile(path))!;
+  } finally {
+    await Deno.remove(temp).catch(() => {});
+  }
+}
+
+/** The key in `path`, null if there is no such file; waits out a key being written. */
+async function readKeyFile(path: string): Promise<Uint8Array<ArrayBuffer> | null> {
+  const deadline = Date.now() + 2000;
+  for (;;) {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(path);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return null;
+      throw e;
+    }
+    try {
+      return decodeKey(text, `key file ${path}`);
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 }
 

@@ -93,6 +93,97 @@ const TABLE: Row[] = [
     expected: [401, 403, 403, 403, 200, 200],
     note: "owners change",
   },
+  { method: "GET", path: "/api/v1/balancers", expected: [401, 200, 200, 200, 200, 200] },
+  {
+    method: "POST",
+    path: "/api/v1/balancers",
+    body: { name: "new-lb" },
+    expected: [401, 201, 201, 201, 201, 201],
+    note: "no members",
+  },
+  {
+    method: "POST",
+    path: "/api/v1/balancers",
+    body: { name: "new-lb", members: [{ connection: "c1" }] },
+    expected: [401, 403, 201, 201, 201, 201],
+    note: "member c1",
+  },
+  {
+    method: "POST",
+    path: "/api/v1/balancers",
+    body: { name: "new-lb", members: [{ connection: "c2" }] },
+    expected: [401, 403, 403, 403, 403, 201],
+    note: "member c2: no role",
+  },
+  { method: "GET", path: "/api/v1/balancers/b1", expected: [401, 403, 200, 200, 200, 200] },
+  { method: "GET", path: "/api/v1/balancers/nope", expected: [401, 404, 404, 404, 404, 404] },
+  {
+    method: "PATCH",
+    path: "/api/v1/balancers/b1",
+    body: { description: "changed" },
+    expected: [401, 403, 403, 200, 200, 200],
+  },
+  {
+    method: "PATCH",
+    path: "/api/v1/balancers/b1",
+    body: { members: [{ connection: "c1", loadFactor: 2 }] },
+    expected: [401, 403, 403, 200, 200, 200],
+    note: "members c1",
+  },
+  {
+    method: "PATCH",
+    path: "/api/v1/balancers/b1",
+    body: { members: [{ connection: "c1" }, { connection: "c2" }] },
+    expected: [401, 403, 403, 403, 403, 200],
+    note: "adds c2: no role",
+  },
+  {
+    method: "DELETE",
+    path: "/api/v1/balancers/b1",
+    expected: [401, 403, 403, 403, 409, 409],
+    note: "route rb uses it",
+  },
+  {
+    method: "DELETE",
+    path: "/api/v1/balancers/b1?force=true",
+    expected: [401, 403, 403, 403, 200, 200],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/balancers/b1/disable",
+    expected: [401, 403, 403, 200, 200, 200],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/balancers/b1/enable",
+    expected: [401, 403, 403, 200, 200, 200],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/balancers/b1/permissions",
+    expected: [401, 403, 403, 200, 200, 200],
+  },
+  {
+    method: "PUT",
+    path: "/api/v1/balancers/b1/permissions",
+    body: { ...grants, access: ["acc", "nobody"] },
+    expected: [401, 403, 403, 200, 200, 200],
+    note: "access list only",
+  },
+  {
+    method: "PUT",
+    path: "/api/v1/balancers/b1/permissions",
+    body: { ...grants, admins: ["adm", "acc"] },
+    expected: [401, 403, 403, 403, 200, 200],
+    note: "admins change",
+  },
+  {
+    method: "PUT",
+    path: "/api/v1/balancers/b1/permissions",
+    body: { ...grants, owners: ["own", "adm"] },
+    expected: [401, 403, 403, 403, 200, 200],
+    note: "owners change",
+  },
   { method: "GET", path: "/api/v1/routes", expected: [401, 200, 200, 200, 200, 200] },
   {
     method: "POST",
@@ -122,6 +213,40 @@ const TABLE: Row[] = [
     note: "move to c2",
   },
   { method: "DELETE", path: "/api/v1/routes/{route}", expected: [401, 403, 204, 204, 204, 204] },
+  {
+    method: "POST",
+    path: "/api/v1/routes",
+    body: { pathPrefix: "/new", balancer: "b1" },
+    expected: [401, 403, 201, 201, 201, 201],
+    note: "to b1",
+  },
+  {
+    method: "PATCH",
+    path: "/api/v1/routes/{broute}",
+    body: { enabled: false },
+    expected: [401, 403, 200, 200, 200, 200],
+    note: "rb, to b1",
+  },
+  {
+    method: "PATCH",
+    path: "/api/v1/routes/{route}",
+    body: { balancer: "b1" },
+    expected: [401, 403, 200, 200, 200, 200],
+    note: "move c1 -> b1",
+  },
+  {
+    method: "PATCH",
+    path: "/api/v1/routes/{broute}",
+    body: { connection: "c2" },
+    expected: [401, 403, 403, 403, 403, 200],
+    note: "move b1 -> c2",
+  },
+  {
+    method: "DELETE",
+    path: "/api/v1/routes/{broute}",
+    expected: [401, 403, 204, 204, 204, 204],
+    note: "rb, to b1",
+  },
   { method: "GET", path: "/api/v1/routes/cli-1", expected: [401, 200, 200, 200, 200, 200] },
   {
     method: "PATCH",
@@ -155,7 +280,8 @@ const TABLE: Row[] = [
 
 /**
  * A fresh store: users nobody (no role), acc, adm, own; connection c1 (own owner, adm admin,
- * acc access) with route r; connection c2 (root's only); a token of nobody's.
+ * acc access) with route r; connection c2 (root's only); balancer b1 of member c1 with the
+ * grants of c1 and route rb; a token of nobody's.
  */
 async function fixture() {
   const h = await openApi();
@@ -176,8 +302,17 @@ async function fixture() {
     { user: "acc", role: "access" },
   ], "root");
   const route = await repos.routes.create({ pathPrefix: "/app", connection: "c1" }, "root");
+  await repos.balancers.create({ name: "b1", members: [{ connection: "c1" }] }, "root");
+  await repos.balancers.setPermissions("b1", [
+    { user: "own", role: "owner" },
+    { user: "adm", role: "admin" },
+    { user: "acc", role: "access" },
+  ], "root");
+  const balancerRoute = await repos.routes.create({ pathPrefix: "/lb", balancer: "b1" }, "root");
   const token = (await repos.users.listTokens("nobody"))[0];
-  const path = (p: string) => p.replace("{route}", route.id).replace("{token}", String(token.id));
+  const path = (p: string) =>
+    p.replace("{route}", route.id).replace("{broute}", balancerRoute.id)
+      .replace("{token}", String(token.id));
   return Object.assign(h, { tokens, path });
 }
 

@@ -15,6 +15,9 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { registerAudit } from "./audit_api.ts";
 import { bearerAuth } from "./auth.ts";
+import { registerBalancerActions } from "./balancer_actions_api.ts";
+import { registerBalancerPermissions } from "./balancer_permissions_api.ts";
+import { registerBalancers } from "./balancers_api.ts";
 import { bodyLimit } from "./body_limit.ts";
 import { registerConnectionActions } from "./connection_actions_api.ts";
 import { registerConnectionPermissions } from "./connection_permissions_api.ts";
@@ -46,6 +49,9 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   registerConnections(app, deps);
   registerConnectionActions(app, deps);
   registerConnectionPermissions(app, deps);
+  registerBalancers(app, deps);
+  registerBalancerActions(app, deps);
+  registerBalancerPermissions(app, deps);
   registerRoutes(app, deps);
   registerUsers(app, deps);
   registerAudit(app, deps);

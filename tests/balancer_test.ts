@@ -132,7 +132,7 @@ Deno.test({
       await t1.kill();
       for (let i = 0; i < 10; i++) assert.equal((await get("/app/probe/sb")).body?.servedBy, "t2");
       await t1.restart();
-      await waitFor(async () => gw.runtime.backend("t1")!.state === "connected", "t1 back", 15_000);
+      await waitFor(() => gw.runtime.backend("t1")!.state === "connected", "t1 back", 15_000);
       assert.equal((await get("/app/probe/sb")).body?.servedBy, "t1");
       await setBalancer({
         members: [
@@ -179,7 +179,7 @@ Deno.test({
       await t2.restart();
       const t0 = performance.now();
       await waitFor(
-        async () => gw.runtime.backend("t2")!.state === "connected",
+        () => gw.runtime.backend("t2")!.state === "connected",
         "t2 probe",
         20_000,
       );
@@ -191,7 +191,11 @@ Deno.test({
   },
 });
 
-async function waitFor(cond: () => Promise<boolean>, what: string, ms: number): Promise<void> {
+async function waitFor(
+  cond: () => boolean | Promise<boolean>,
+  what: string,
+  ms: number,
+): Promise<void> {
   const end = performance.now() + ms;
   while (!(await cond())) {
     if (performance.now() > end) assert.fail(`timed out waiting for ${what}`);

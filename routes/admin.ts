@@ -1,14 +1,19 @@
 /**
- * The management listener's Hono app. For now: `GET /healthz`, 200 once the gateway is
- * ready (503 before and while stopping).
+ * The management listener's Hono app: `GET /healthz` (200 while the process serves),
+ * `GET /readyz` (200 when the database answers and at least one route exists) and
+ * `GET /metrics` (Prometheus text). The API is mounted beside these.
  * @module
  */
 import { Hono } from "hono";
 
 /** What the admin app reads. */
 export interface AdminDeps {
-  /** True once both listeners are up and the configuration is loaded. */
+  /** True once both listeners are up and the configuration is loaded, false while stopping. */
   ready: () => boolean;
+  /** Readiness checks by name: true when passing (or the failure text). */
+  readiness?: () => Promise<Record<string, true | string>>;
+  /** The Prometheus text exposition. */
+  metrics?: () => string;
 }
 
 /** Builds the admin app. */
@@ -18,6 +23,19 @@ export function createAdminApp(deps: AdminDeps): Hono {
     "/healthz",
     (c) => deps.ready() ? c.json({ status: "ok" }) : c.json({ status: "starting" }, 503),
   );
+  app.get("/readyz", async (c) => {
+    if (!deps.ready()) return c.json({ status: "not ready", checks: { started: "not yet" } }, 503);
+    const checks = deps.readiness ? await deps.readiness() : {};
+    const ok = Object.values(checks).every((v) => v === true);
+    return c.json({ status: ok ? "ready" : "not ready", checks }, ok ? 200 : 503);
+  });
+  if (deps.metrics) {
+    const render = deps.metrics;
+    app.get(
+      "/metrics",
+      (c) => c.body(render(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }),
+    );
+  }
   app.notFound((c) => c.json({ error: "not found" }, 404));
   app.onError((_err, c) => c.json({ error: "internal error" }, 500));
   return app;

@@ -1,7 +1,8 @@
 /**
  * The proxy listener's Hono app: one catch-all handler that routes the request, checks its
  * framing and target, and hands it to the route's connection or balancer. No other
- * middleware on this path.
+ * middleware on this path; failures become short plain-text answers here, and each request
+ * is traced for the access log and metrics when a sink is given.
  * @module
  */
 import { Hono } from "hono";
@@ -10,52 +11,89 @@ import { BodySource } from "../src/body_source.ts";
 import { type ClientInfo, serverNameOf } from "../src/build_forward.ts";
 import { GatewayError } from "../src/errors.ts";
 import { requestBodyLength } from "../src/header_rules.ts";
-import { assertNoHiddenDotSegments, splitTarget } from "../src/request_target.ts";
+import { type AccessRecord, AccessTrace, requestIdSource } from "../src/observe/access_trace.ts";
+import {
+  assertNoHiddenDotSegments,
+  type RequestTarget,
+  splitTarget,
+} from "../src/request_target.ts";
 import type { GatewayRuntime } from "../src/runtime.ts";
-import type { UpstreamRequest } from "../src/upstream.ts";
 
 /** Per-request bindings the server passes to `app.fetch`. */
 export interface ProxyEnv {
   Bindings: { client: ClientInfo };
 }
 
+/** Receives each finished request (access log, metrics). */
+export type AccessSink = (record: AccessRecord) => void;
+
 /** Builds the proxy app over a runtime. */
-export function createProxyApp(runtime: GatewayRuntime): Hono<ProxyEnv> {
+export function createProxyApp(runtime: GatewayRuntime, access?: AccessSink): Hono<ProxyEnv> {
   const app = new Hono<ProxyEnv>();
-  app.all("*", (c) => {
+  const nextId = requestIdSource();
+  app.all("*", async (c) => {
     const req = c.req.raw;
     const target = splitTarget(req.url);
-    assertNoHiddenDotSegments(target.path);
-    const host = serverNameOf(req.headers.get("host"), "").toLowerCase() || null;
-    const match = runtime.routes.match(host, target.path);
-    if (!match) throw new GatewayError("no_route", `no route for ${target.path}`);
-    const { route, backendUri } = match;
-    const bodyLength = requestBodyLength(req.headers, req.body !== null);
-    const upstreamReq: UpstreamRequest = {
-      method: req.method,
-      headers: req.headers,
-      backendUri,
-      query: target.query,
-      client: c.env.client,
-      preserveHost: route.preserveHost,
-      body: new BodySource(req.body, bodyLength),
-      bodyLength,
-      signal: req.signal,
-      warn: runtime.warn,
-    };
-    const t = route.target;
-    if (t instanceof Balancer) return t.send(upstreamReq, target.path);
-    if (!t.enabled) {
-      throw new GatewayError("unavailable", `connection "${t.name}" is disabled`, {
-        retryAfter: 5,
-      });
+    const client = c.env.client;
+    const trace = access
+      ? new AccessTrace(nextId(), req.method, target.path, client.remoteAddr, access)
+      : undefined;
+    let res: Response;
+    try {
+      res = await proxy(runtime, req, target, client, trace);
+    } catch (err) {
+      res = errorResponse(runtime, err);
+      trace?.done("error");
     }
-    return t.send(upstreamReq);
-  });
-  app.onError((err) => {
-    if (err instanceof GatewayError) return err.toResponse();
-    runtime.warn(`proxy: unexpected error: ${err instanceof Error ? err.message : String(err)}`);
-    return new GatewayError("internal", "internal gateway error").toResponse();
+    if (trace) {
+      trace.headers(res.status);
+      if (res.body === null) trace.done("ok");
+    }
+    return res;
   });
   return app;
+}
+
+function errorResponse(runtime: GatewayRuntime, err: unknown): Response {
+  if (err instanceof GatewayError) return err.toResponse();
+  runtime.warn(`proxy: unexpected error: ${err instanceof Error ? err.message : String(err)}`);
+  return new GatewayError("internal", "internal gateway error").toResponse();
+}
+
+/** Routes one request and hands it to its connection or balancer. */
+function proxy(
+  runtime: GatewayRuntime,
+  req: Request,
+  target: RequestTarget,
+  client: ClientInfo,
+  trace: AccessTrace | undefined,
+): Promise<Response> {
+  assertNoHiddenDotSegments(target.path);
+  const host = serverNameOf(req.headers.get("host"), "").toLowerCase() || null;
+  const match = runtime.routes.match(host, target.path);
+  if (!match) throw new GatewayError("no_route", `no route for ${target.path}`);
+  const { route, backendUri } = match;
+  if (trace) trace.route = route.id;
+  const bodyLength = requestBodyLength(req.headers, req.body !== null);
+  const upstreamReq = {
+    method: req.method,
+    headers: req.headers,
+    backendUri,
+    query: target.query,
+    client,
+    preserveHost: route.preserveHost,
+    body: new BodySource(req.body, bodyLength),
+    bodyLength,
+    signal: req.signal,
+    warn: runtime.warn,
+    requestId: trace?.requestId,
+    trace,
+  };
+  const t = route.target;
+  if (t instanceof Balancer) return t.send(upstreamReq, target.path);
+  if (trace) trace.connection = t.name;
+  if (!t.enabled) {
+    throw new GatewayError("unavailable", `connection "${t.name}" is disabled`, { retryAfter: 5 });
+  }
+  return t.send(upstreamReq);
 }

@@ -11,6 +11,8 @@ import type { StartOptions } from "../src/config/cli.ts";
 import { openStore, type Store } from "../src/config/store.ts";
 import { ConfigSync } from "../src/config/sync.ts";
 import { GatewayRuntime } from "../src/runtime.ts";
+import { GatewayMetrics } from "../src/observe/gateway_metrics.ts";
+import { bufferedSink, Logger } from "../src/observe/log.ts";
 import type { Route } from "../src/route_table.ts";
 import { createAdminApp } from "./admin.ts";
 import { createApiApp } from "./api/mod.ts";
@@ -22,6 +24,8 @@ export const ADMIN_TOKEN_ENV = "AJPGATE_ADMIN_TOKEN";
 /** A running gateway. */
 export interface Gateway {
   runtime: GatewayRuntime;
+  metrics: GatewayMetrics;
+  log: Logger;
   store: Store;
   sync: ConfigSync;
   proxyAddr: Deno.NetAddr;
@@ -41,6 +45,8 @@ export interface GatewayHooks {
   notice?: (line: string) => void;
   /** Config poll interval in ms. Default 500. */
   pollMs?: number;
+  /** The logger (default: JSON lines on stdout at the options' level). */
+  log?: Logger;
 }
 
 /** See module doc. */
@@ -49,7 +55,11 @@ export async function startGateway(
   hooks: GatewayHooks = {},
 ): Promise<Gateway> {
   const env = hooks.env ?? ((name: string) => Deno.env.get(name));
-  const runtime = new GatewayRuntime(hooks);
+  const log = hooks.log ?? new Logger(options.logLevel, bufferedSink(Deno.stdout));
+  const warn = hooks.warn ?? ((message: string) => log.warn(message));
+  const runtime = new GatewayRuntime({ connect: hooks.connect, warn });
+  const metrics = new GatewayMetrics(runtime);
+  const accessLog = log.enabled("info");
   const cliRoutes: Route[] = options.proxyPass.map((p, i) => ({
     id: `cli-${i + 1}`,
     host: null,
@@ -72,7 +82,10 @@ export async function startGateway(
     }
     await sync.start();
     let ready = false;
-    const proxyApp = createProxyApp(runtime);
+    const proxyApp = createProxyApp(runtime, (rec) => {
+      metrics.record(rec);
+      if (accessLog) log.info("access", { ...rec });
+    });
     const listening = proxy = Deno.serve({
       hostname: options.listen.hostname,
       port: options.listen.port,
@@ -88,7 +101,21 @@ export async function startGateway(
       };
       return proxyApp.fetch(req, { client });
     });
-    const adminApp = createAdminApp({ ready: () => ready });
+    const adminApp = createAdminApp({
+      ready: () => ready,
+      metrics: () => metrics.render(),
+      readiness: async () => {
+        const checks: Record<string, true | string> = {};
+        try {
+          await store.repos.configVersion();
+          checks.database = true;
+        } catch (err) {
+          checks.database = err instanceof Error ? err.message : String(err);
+        }
+        checks.routes = runtime.routes.size > 0 ? true : "no route is configured";
+        return checks;
+      },
+    });
     adminApp.route("/", createApiApp({ repos: store.repos, live: sync }));
     admin = Deno.serve({
       hostname: options.adminListen.hostname,
@@ -109,11 +136,14 @@ export async function startGateway(
         clearTimeout(timer);
         runtime.shutdown();
         store.close();
+        await log.flush();
       })();
       return stopping;
     };
     return {
       runtime,
+      metrics,
+      log,
       store,
       sync,
       proxyAddr: proxy.addr,

@@ -98,6 +98,26 @@ export class AjpLink {
   }
 
   /**
+   * The next packet's payload if the whole packet is already buffered, else null; never
+   * reads the socket. Lets a response that arrived in one piece skip streaming.
+   */
+  takeBufferedPacket(): Uint8Array | null {
+    if (this.end - this.start < PACKET_HEADER_SIZE) return null;
+    let len: number;
+    try {
+      len = readFrameHeader(this.buf, this.start, MAGIC_FROM_CONTAINER, this.packetSize);
+    } catch (err) {
+      this.close();
+      throw protocolError(this.name, err);
+    }
+    if (this.end - this.start < PACKET_HEADER_SIZE + len) return null;
+    const from = this.start + PACKET_HEADER_SIZE;
+    this.start = from + len;
+    if (this.start === this.end) this.start = this.end = 0;
+    return this.buf.subarray(from, from + len);
+  }
+
+  /**
    * Sends CPING and waits up to `timeoutMs` for CPONG (T AjpProcessor answers it between
    * requests). False, with the link closed, when anything else or nothing comes back.
    */

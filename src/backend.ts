@@ -117,7 +117,9 @@ export class Backend implements Upstream {
       preserveHost: req.preserveHost,
       backendHost: this.settings.host,
       jvmRoute: req.jvmRoute,
+      requestId: req.requestId,
     });
+    if (req.trace) req.trace.connection = this.name;
     return runExchange({
       backend: this,
       forward,
@@ -125,6 +127,7 @@ export class Backend implements Upstream {
       bodyLength: req.bodyLength,
       signal: req.signal,
       warn: req.warn,
+      trace: req.trace,
     });
   }
 

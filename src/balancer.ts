@@ -82,6 +82,7 @@ export class Balancer {
       }
       tried.add(member);
       member.elected++;
+      if (req.trace) req.trace.connection = member.upstream.name;
       try {
         return await member.upstream.send({ ...req, jvmRoute: member.route ?? undefined });
       } catch (err) {

@@ -16,6 +16,22 @@ export interface ClientInfo {
   localPort: number;
   /** The gateway terminated TLS for this request. */
   isSsl: boolean;
+  /** The TLS session, when the gateway terminated TLS and could read it. */
+  tls?: TlsSessionInfo;
+}
+
+/** What AJP's ssl_* attributes carry (H ajp_header.c; T AjpProcessor.prepareRequest). */
+export interface TlsSessionInfo {
+  /** Cipher suite name, e.g. TLS_AES_256_GCM_SHA384 (attribute 0x08). */
+  cipher: string;
+  /** Symmetric key size in bits (attribute 0x0B, an integer). */
+  keySize: number;
+  /** Protocol, e.g. TLSv1.3 (request attribute AJP_SSL_PROTOCOL). */
+  protocol: string;
+  /** Session id in hex (attribute 0x09), when known. */
+  sessionId?: string;
+  /** The client certificate chain in PEM (attribute 0x07), when one was presented. */
+  clientCertPem?: string;
 }
 
 /** Inputs beside the client request. */
@@ -30,6 +46,8 @@ export interface ForwardInput {
   preserveHost: boolean;
   backendHost: string;
   jvmRoute?: string;
+  /** Sent as `x-request-id` (replacing any the client sent). */
+  requestId?: string;
 }
 
 /** The host name (no port) a request addresses, from Host or else the listener address. */
@@ -47,6 +65,11 @@ export function serverNameOf(host: string | null, fallback: string): string {
 export function buildForwardRequest(input: ForwardInput): ForwardRequest {
   const { client, headers } = input;
   const pairs: HeaderPair[] = forwardableRequestHeaders(headers);
+  if (input.requestId !== undefined) {
+    const i = pairs.findIndex(([n]) => n === "x-request-id");
+    if (i >= 0) pairs.splice(i, 1);
+    pairs.push(["x-request-id", input.requestId]);
+  }
   if (!input.preserveHost) {
     const i = pairs.findIndex(([n]) => n === "host");
     if (i >= 0) pairs[i] = ["host", input.backendHost];
@@ -57,6 +80,8 @@ export function buildForwardRequest(input: ForwardInput): ForwardRequest {
     ["AJP_REMOTE_PORT", String(client.remotePort)],
     ["AJP_LOCAL_ADDR", client.localAddr],
   ];
+  const tls = client.tls;
+  if (tls) requestAttributes.push(["AJP_SSL_PROTOCOL", tls.protocol]);
   return {
     method: input.method,
     protocol: "HTTP/1.1",
@@ -70,6 +95,10 @@ export function buildForwardRequest(input: ForwardInput): ForwardRequest {
     attributes: {
       queryString: input.query ?? undefined,
       jvmRoute: input.jvmRoute,
+      sslCert: tls?.clientCertPem,
+      sslCipher: tls?.cipher,
+      sslSession: tls?.sessionId,
+      sslKeySize: tls?.keySize,
       secret: input.secret ?? undefined,
       requestAttributes,
     },

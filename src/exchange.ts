@@ -17,6 +17,7 @@ import type { Backend } from "./backend.ts";
 import type { BodySource } from "./body_source.ts";
 import { GatewayError } from "./errors.ts";
 import { keepResponseHeader } from "./header_rules.ts";
+import type { AccessTrace } from "./observe/access_trace.ts";
 
 /** Methods that may be replayed on a fresh socket (RFC 9110 9.2.2). */
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
@@ -33,6 +34,8 @@ export interface ExchangeInput {
   signal?: AbortSignal;
   /** Called with a warning worth an operator's attention. */
   warn?: (message: string) => void;
+  /** Told the bytes sent to the client and how the response ended. */
+  trace?: AccessTrace;
 }
 
 /**
@@ -174,8 +177,17 @@ class Exchange {
   }
 
   private async readMessage(): Promise<ContainerMessage> {
+    return this.decode(await this.link!.readPacket(this.timeout));
+  }
+
+  /** The next container message if it is entirely buffered, else null (no socket read). */
+  private takeBuffered(): ContainerMessage | null {
+    const payload = this.link!.takeBufferedPacket();
+    return payload === null ? null : this.decode(payload);
+  }
+
+  private decode(payload: Uint8Array): ContainerMessage {
     const link = this.link!;
-    const payload = await link.readPacket(this.timeout);
     this.input.backend.counters.bytesIn += payload.length + 4;
     try {
       return decodeContainerMessage(payload);
@@ -234,9 +246,38 @@ class Exchange {
       await this.drainToEnd(status);
       return new Response(null, { status, headers });
     }
+    // Fast path: a response whose body and END_RESPONSE are already buffered is delivered
+    // as one body (with a Content-Length) and the socket goes back to the pool at once.
+    const prefix: Uint8Array[] = [];
+    for (;;) {
+      const msg = this.takeBuffered();
+      if (msg === null) break;
+      if (msg.type === "SEND_BODY_CHUNK") {
+        if (msg.data.length > 0) prefix.push(msg.data.slice());
+        continue;
+      }
+      if (msg.type === "END_RESPONSE") {
+        const body = concat(prefix);
+        if (this.input.trace) this.input.trace.bytesOut += body.length;
+        this.end(msg.reuse, status);
+        return new Response(body, { status, headers });
+      }
+      if (msg.type === "GET_BODY_CHUNK") {
+        await this.sendBody(msg.size);
+        continue;
+      }
+      throw this.unexpected(`${msg.type} inside the response body`);
+    }
     const stream = new ReadableStream<Uint8Array>(
       {
-        pull: (controller) => this.pullBody(controller, status),
+        pull: (controller) => {
+          const first = prefix.shift();
+          if (first) {
+            if (this.input.trace) this.input.trace.bytesOut += first.length;
+            return controller.enqueue(first);
+          }
+          return this.pullBody(controller, status);
+        },
         cancel: () => this.fail(new GatewayError("client_aborted", "client went away")),
       },
       { highWaterMark: 1 },
@@ -255,6 +296,7 @@ class Exchange {
         switch (msg.type) {
           case "SEND_BODY_CHUNK":
             if (msg.data.length === 0) continue; // flush: every chunk is delivered at once
+            if (this.input.trace) this.input.trace.bytesOut += msg.data.length;
             controller.enqueue(msg.data.slice());
             return;
           case "GET_BODY_CHUNK":
@@ -298,6 +340,10 @@ class Exchange {
     const link = this.link!;
     const { backend } = this.input;
     this.link = null;
+    if (this.input.trace) {
+      this.input.trace.bytesIn = this.body.consumed;
+      this.input.trace.done("ok");
+    }
     this.body.cancel();
     if (reuse && link.buffered === 0) return backend.pool.release(link);
     backend.pool.destroy(link, reuse ? "stray_bytes" : "reuse_0");
@@ -312,6 +358,11 @@ class Exchange {
   /** Destroys the socket after any failure; it is never reused. */
   private fail(err: unknown, keepBody = false): void {
     const link = this.link;
+    if (this.input.trace && !keepBody) {
+      this.input.trace.bytesIn = this.body.consumed;
+      const aborted = err instanceof GatewayError && err.kind === "client_aborted";
+      this.input.trace.done(aborted ? "aborted" : "error");
+    }
     if (!keepBody) this.body.cancel(err);
     if (!link) return;
     this.link = null;
@@ -326,6 +377,17 @@ class Exchange {
       `connection "${this.input.backend.name}": unexpected ${what} from backend`,
     );
   }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  if (parts.length === 1) return parts[0] as Uint8Array<ArrayBuffer>;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
 }
 
 function encodeFailure(err: unknown, packetSize: number): GatewayError {

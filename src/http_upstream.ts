@@ -8,6 +8,7 @@
  * @module
  */
 import { GatewayError } from "./errors.ts";
+import type { AccessTrace } from "./observe/access_trace.ts";
 import { forwardableRequestHeaders, keepResponseHeader } from "./header_rules.ts";
 import { Health } from "./health.ts";
 import { Slots } from "./slots.ts";
@@ -105,6 +106,7 @@ export class HttpUpstream implements Upstream {
   async send(req: UpstreamRequest): Promise<Response> {
     const { protocol, host, port, path, name, replyTimeoutMs } = this.settings;
     this.counters.requests++;
+    if (req.trace) req.trace.connection = name;
     await this.slots.acquire();
     let released = false;
     const release = () => {
@@ -162,11 +164,23 @@ export class HttpUpstream implements Upstream {
     const isHead = req.method === "HEAD";
     // Headers iteration yields each Set-Cookie separately (Fetch standard).
     for (const [k, v] of res.headers) if (keepResponseHeader(k, isHead)) out.append(k, v);
+    const trace = req.trace;
     if (!res.body) {
       release();
+      trace?.done("ok");
       return new Response(null, { status: res.status, headers: out });
     }
-    return new Response(this.countedBody(res.body, release), { status: res.status, headers: out });
+    const finish = (outcome: "ok" | "error") => {
+      release();
+      if (trace) {
+        trace.bytesIn = req.body.consumed;
+        trace.done(outcome);
+      }
+    };
+    return new Response(this.countedBody(res.body, finish, trace), {
+      status: res.status,
+      headers: out,
+    });
   }
 
   /** Forwardable client headers plus the gateway's X-Forwarded-*, Host and credentials. */
@@ -183,6 +197,7 @@ export class HttpUpstream implements Upstream {
     h.set("x-forwarded-proto", req.client.isSsl ? "https" : "http");
     if (clientHost) h.set("x-forwarded-host", clientHost);
     if (this.auth) h.set("authorization", this.auth);
+    if (req.requestId !== undefined) h.set("x-request-id", req.requestId);
     if (req.bodyLength !== null && req.bodyLength > 0) {
       h.set("content-length", String(req.bodyLength));
     }
@@ -205,7 +220,8 @@ export class HttpUpstream implements Upstream {
   /** Passes the backend body through, counting bytes and freeing the slot at the end. */
   private countedBody(
     body: ReadableStream<Uint8Array>,
-    release: () => void,
+    finish: (outcome: "ok" | "error") => void,
+    trace: AccessTrace | undefined,
   ): ReadableStream<Uint8Array> {
     const reader = body.getReader();
     return new ReadableStream<Uint8Array>({
@@ -213,19 +229,21 @@ export class HttpUpstream implements Upstream {
         try {
           const { done, value } = await reader.read();
           if (done) {
-            release();
+            finish("ok");
             return c.close();
           }
           this.counters.bytesIn += value.length;
+          if (trace) trace.bytesOut += value.length;
           c.enqueue(value);
         } catch (err) {
-          release();
+          finish("error");
           this.counters.failures++;
           c.error(err);
         }
       },
       cancel: (reason) => {
-        release();
+        trace?.done("aborted");
+        finish("error");
         return reader.cancel(reason);
       },
     }, { highWaterMark: 1 });

@@ -5,6 +5,7 @@
  */
 import type { BodySource } from "./body_source.ts";
 import type { ClientInfo } from "./build_forward.ts";
+import type { AccessTrace } from "./observe/access_trace.ts";
 
 /** A request on its way to one upstream. */
 export interface UpstreamRequest {
@@ -24,7 +25,14 @@ export interface UpstreamRequest {
   jvmRoute?: string;
   /** Receives operator warnings. */
   warn?: (message: string) => void;
+  /** Forwarded to the backend as `x-request-id`. */
+  requestId?: string;
+  /** Filled in as the request goes (connection, bytes, end). */
+  trace?: AccessTrace;
 }
+
+/** The header carrying the gateway's request id to the backend. */
+export const REQUEST_ID_HEADER = "x-request-id";
 
 /** Live state shared by every kind of connection. */
 export type UpstreamState = "connected" | "error" | "disabled" | "idle";

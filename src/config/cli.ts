@@ -4,6 +4,7 @@
  * `--proxy-pass` repeats; in the environment, several are separated by newlines.
  * @module
  */
+import { LOG_LEVELS, type LogLevel } from "../observe/log.ts";
 import { ConfigError, parseProxyPass, type ProxyPass } from "./proxy_pass.ts";
 
 /** A listener address. */
@@ -21,15 +22,35 @@ export interface StartOptions {
   proxyPass: ProxyPass[];
   /** Database URL, default file:./data/ajpgate.db. */
   db: string;
+  /** Least severe log level written, default info (access logs are info). */
+  logLevel: LogLevel;
+  /** Gateway processes sharing the proxy listener, default 1. */
+  workers: number;
+  /** TLS on the proxy listener: PEM certificate chain and key files (both or neither). */
+  tls: { certFile: string; keyFile: string; clientCaFile: string | null } | null;
 }
 
 const DEFAULTS = {
   listen: "0.0.0.0:8080",
   "admin-listen": "127.0.0.1:9090",
   db: "file:./data/ajpgate.db",
+  "log-level": "info",
+  workers: "1",
+  "tls-cert": "",
+  "tls-key": "",
+  "tls-client-ca": "",
 } as const;
 
-const SINGLE = ["listen", "admin-listen", "db"] as const;
+const SINGLE = [
+  "listen",
+  "admin-listen",
+  "db",
+  "log-level",
+  "workers",
+  "tls-cert",
+  "tls-key",
+  "tls-client-ca",
+] as const;
 const REPEATED = ["proxy-pass"] as const;
 
 /** Parses `HOST:PORT` (IPv6 in brackets). Port 0 picks a free port. */
@@ -89,11 +110,29 @@ export function parseStartOptions(
     }
     seen.set(key, settings);
   }
+  const logLevel = get("log-level");
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`--log-level "${logLevel}": expected one of ${LOG_LEVELS.join(", ")}`);
+  }
+  const workers = get("workers");
+  if (!/^[0-9]{1,2}$/.test(workers) || Number(workers) < 1 || Number(workers) > 64) {
+    throw new ConfigError(`--workers "${workers}": expected a whole number from 1 to 64`);
+  }
+  const [cert, key, ca] = [get("tls-cert"), get("tls-key"), get("tls-client-ca")];
+  if ((cert === "") !== (key === "")) {
+    throw new ConfigError("--tls-cert and --tls-key go together: give both or neither");
+  }
+  if (ca !== "" && cert === "") {
+    throw new ConfigError("--tls-client-ca needs --tls-cert and --tls-key");
+  }
   return {
     listen: parseListen("listen", get("listen")),
     adminListen: parseListen("admin-listen", get("admin-listen")),
     proxyPass,
     db: get("db"),
+    logLevel: logLevel as LogLevel,
+    workers: Number(workers),
+    tls: cert === "" ? null : { certFile: cert, keyFile: key, clientCaFile: ca === "" ? null : ca },
   };
 }
 

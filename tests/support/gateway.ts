@@ -6,6 +6,7 @@
  */
 import { parseStartOptions } from "../../src/config/cli.ts";
 import { type Gateway, type GatewayHooks, startGateway } from "../../routes/serve.ts";
+import { Logger, type LogLevel, memorySink } from "../../src/observe/log.ts";
 
 /** The superuser token every test gateway is bootstrapped with. */
 export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
@@ -19,6 +20,8 @@ export interface TestGateway extends Gateway {
   /** Calls the management API as the bootstrap superuser (or with `token`). */
   api(method: string, path: string, body?: unknown, token?: string): Promise<Response>;
   warnings: string[];
+  /** JSON log lines written so far (access log at info level). */
+  logLines: string[];
 }
 
 /** Extra options of a test gateway. */
@@ -28,6 +31,8 @@ export interface TestGatewayOptions {
   /** Extra environment variables. */
   env?: Record<string, string>;
   hooks?: GatewayHooks;
+  /** Log level of the in-memory log; default info. */
+  logLevel?: LogLevel;
 }
 
 /** See module doc. */
@@ -40,8 +45,10 @@ export async function startTestGateway(
   args.push("--db", options.db ?? ":memory:");
   const env: Record<string, string> = { AJPGATE_ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...options.env };
   const warnings: string[] = [];
+  const sink = memorySink();
   const gw = await startGateway(parseStartOptions(args, () => undefined), {
     warn: (m) => warnings.push(m),
+    log: new Logger(options.logLevel ?? "info", sink),
     env: (name) => env[name],
     notice: () => {},
     ...options.hooks,
@@ -50,6 +57,7 @@ export async function startTestGateway(
   return {
     ...gw,
     warnings,
+    logLines: sink.lines,
     url: (path) => `http://127.0.0.1:${gw.proxyAddr.port}${path}`,
     adminUrl,
     api: (method, path, body, token = TEST_ADMIN_TOKEN) =>

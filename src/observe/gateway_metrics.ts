@@ -1,0 +1,209 @@
+/**
+ * The gateway's Prometheus metrics: per route and connection request counts by status
+ * class, latency and first-byte histograms, bytes both ways (recorded once per request),
+ * and, read at scrape time from the runtime, pool gauges, sockets opened and closed by
+ * reason, connection states, balancer member states and process memory.
+ * @module
+ */
+import { Backend } from "../backend.ts";
+import { Balancer } from "../balancer.ts";
+import type { GatewayRuntime } from "../runtime.ts";
+import type { Upstream } from "../upstream.ts";
+import type { AccessRecord } from "./access_trace.ts";
+import { Collected, Counter, Histogram, Registry } from "./metrics.ts";
+
+const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+/** See module doc. */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly requests = this.registry.add(
+    new Counter(
+      "ajpgate_requests_total",
+      "Proxied requests by route, connection and status class.",
+      [
+        "route",
+        "connection",
+        "class",
+      ],
+    ),
+  );
+  private readonly duration = this.registry.add(
+    new Histogram(
+      "ajpgate_request_duration_seconds",
+      "Time until the response ended.",
+      ["route"],
+      SECONDS,
+    ),
+  );
+  private readonly ttfb = this.registry.add(
+    new Histogram(
+      "ajpgate_response_first_byte_seconds",
+      "Time until the response head.",
+      ["route"],
+      SECONDS,
+    ),
+  );
+  private readonly bytes = this.registry.add(
+    new Counter("ajpgate_route_bytes_total", "Body bytes by route and direction.", [
+      "route",
+      "direction",
+    ]),
+  );
+
+  constructor(runtime: GatewayRuntime) {
+    const upstreams = () => {
+      const all = new Map<string, Upstream>();
+      for (const u of runtime.cliBackends.values()) all.set(u.name, u);
+      for (const u of runtime.storedBackends.values()) all.set(u.name, u);
+      return [...all.values()];
+    };
+    const r = this.registry;
+    r.add(
+      new Collected(
+        "ajpgate_connection_sockets",
+        "Backend sockets by state.",
+        "gauge",
+        function* () {
+          for (const u of upstreams()) {
+            const s = u instanceof Backend ? u.poolStats() : { ...u.sockets(), waiting: 0 };
+            yield [{ connection: u.name, state: "idle" }, s.idle];
+            yield [{ connection: u.name, state: "busy" }, s.busy];
+            yield [{ connection: u.name, state: "waiting" }, s.waiting];
+          }
+        },
+      ),
+    );
+    r.add(
+      new Collected(
+        "ajpgate_connection_sockets_opened_total",
+        "Backend sockets opened.",
+        "counter",
+        function* () {
+          for (const u of upstreams()) {
+            if (u instanceof Backend) {
+              yield [
+                { connection: u.name },
+                u.poolStats().opened,
+              ];
+            }
+          }
+        },
+      ),
+    );
+    r.add(
+      new Collected(
+        "ajpgate_connection_sockets_closed_total",
+        "Backend sockets closed, by reason.",
+        "counter",
+        function* () {
+          for (const u of upstreams()) {
+            if (!(u instanceof Backend)) continue;
+            for (const [reason, n] of Object.entries(u.poolStats().closed)) {
+              yield [{
+                connection: u.name,
+                reason,
+              }, n];
+            }
+          }
+        },
+      ),
+    );
+    r.add(
+      new Collected(
+        "ajpgate_connection_requests_total",
+        "Requests sent to a connection.",
+        "counter",
+        function* () {
+          for (const u of upstreams()) yield [{ connection: u.name }, u.counters.requests];
+        },
+      ),
+    );
+    r.add(
+      new Collected(
+        "ajpgate_connection_failures_total",
+        "Failed exchanges of a connection.",
+        "counter",
+        function* () {
+          for (const u of upstreams()) yield [{ connection: u.name }, u.counters.failures];
+        },
+      ),
+    );
+    r.add(
+      new Collected(
+        "ajpgate_connection_bytes_total",
+        "Bytes on the backend sockets, by direction.",
+        "counter",
+        function* () {
+          for (const u of upstreams()) {
+            yield [{ connection: u.name, direction: "in" }, u.counters.bytesIn];
+            yield [{ connection: u.name, direction: "out" }, u.counters.bytesOut];
+          }
+        },
+      ),
+    );
+    r.add(
+      new Collected(
+        "ajpgate_connection_state",
+        "1 for the connection's current state.",
+        "gauge",
+        function* () {
+          for (const u of upstreams()) {
+            for (const state of ["connected", "error", "disabled", "idle"]) {
+              yield [{ connection: u.name, state }, u.state === state ? 1 : 0];
+            }
+          }
+        },
+      ),
+    );
+    r.add(
+      new Collected(
+        "ajpgate_balancer_member_up",
+        "1 when a balancer member is usable.",
+        "gauge",
+        function* () {
+          const seen = new Set<Balancer>();
+          for (const route of runtime.routes.list()) {
+            const b = route.target;
+            if (!(b instanceof Balancer) || seen.has(b)) continue;
+            seen.add(b);
+            for (const m of b.members) {
+              const up = m.status !== "disabled" && m.upstream.enabled &&
+                m.upstream.state !== "error";
+              yield [{ balancer: b.name, member: m.upstream.name, status: m.status }, up ? 1 : 0];
+            }
+          }
+        },
+      ),
+    );
+    r.add(
+      new Collected(
+        "ajpgate_process_memory_bytes",
+        "Process memory (Deno.memoryUsage).",
+        "gauge",
+        function* () {
+          const m = Deno.memoryUsage();
+          yield [{ kind: "rss" }, m.rss];
+          yield [{ kind: "heap_used" }, m.heapUsed];
+          yield [{ kind: "heap_total" }, m.heapTotal];
+          yield [{ kind: "external" }, m.external];
+        },
+      ),
+    );
+  }
+
+  /** Records one finished request. */
+  record(rec: AccessRecord): void {
+    const cls = `${Math.floor(rec.status / 100)}xx`;
+    this.requests.inc([rec.route, rec.connection ?? "", cls]);
+    this.duration.observe([rec.route], rec.totalMs / 1000);
+    this.ttfb.observe([rec.route], rec.ttfbMs / 1000);
+    if (rec.bytesIn) this.bytes.inc([rec.route, "in"], rec.bytesIn);
+    if (rec.bytesOut) this.bytes.inc([rec.route, "out"], rec.bytesOut);
+  }
+
+  /** The text exposition. */
+  render(): string {
+    return this.registry.render();
+  }
+}

@@ -9,6 +9,8 @@ import { parseStartOptions } from "./src/config/cli.ts";
 import { ConfigError } from "./src/config/proxy_pass.ts";
 import { DbConflictError, DbNotFoundError } from "./db/mod.ts";
 import { startGateway } from "./routes/serve.ts";
+import { selfCommand, superviseWorkers, WORKER_OF_ENV } from "./src/supervisor.ts";
+import denoJson from "./deno.json" with { type: "json" };
 
 const USAGE = "usage: ajpgate start [--listen HOST:PORT] [--admin-listen HOST:PORT] " +
   '[--proxy-pass "PREFIX ajp://HOST:PORT/PATH [key=value ...]"]... [--db URL]\n' +
@@ -18,9 +20,16 @@ const env = (name: string) => Deno.env.get(name);
 
 async function start(args: string[]): Promise<number> {
   const options = parseStartOptions(args, env);
+  const workerOf = Number(env(WORKER_OF_ENV) ?? "0");
+  if (options.workers > 1 && !workerOf) {
+    if (options.listen.port === 0 || options.adminListen.port === 0) {
+      throw new ConfigError("--workers above 1 needs fixed ports for --listen and --admin-listen");
+    }
+    return await superviseWorkers(options.workers, selfCommand(args), (l) => console.error(l));
+  }
   let gateway;
   try {
-    gateway = await startGateway(options);
+    gateway = await startGateway(options, { workerOf: workerOf || undefined });
   } catch (err) {
     console.error(`ajpgate: cannot start: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
@@ -43,6 +52,10 @@ async function start(args: string[]): Promise<number> {
 
 async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
+  if (command === "--version") {
+    console.log(`ajpgate ${denoJson.version}`);
+    return 0;
+  }
   try {
     if (command === "start") return await start(rest);
     if (command === "cli") return await runAdminCli(rest, env, (line) => console.log(line));

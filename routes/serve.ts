@@ -47,6 +47,8 @@ export interface GatewayHooks {
   pollMs?: number;
   /** The logger (default: JSON lines on stdout at the options' level). */
   log?: Logger;
+  /** This process is one of N workers sharing the ports (SO_REUSEPORT) and pool maximums. */
+  workerOf?: number;
 }
 
 /** See module doc. */
@@ -57,7 +59,8 @@ export async function startGateway(
   const env = hooks.env ?? ((name: string) => Deno.env.get(name));
   const log = hooks.log ?? new Logger(options.logLevel, bufferedSink(Deno.stdout));
   const warn = hooks.warn ?? ((message: string) => log.warn(message));
-  const runtime = new GatewayRuntime({ connect: hooks.connect, warn });
+  const share = hooks.workerOf ?? 1;
+  const runtime = new GatewayRuntime({ connect: hooks.connect, warn, share });
   const metrics = new GatewayMetrics(runtime);
   const accessLog = log.enabled("info");
   const cliRoutes: Route[] = options.proxyPass.map((p, i) => ({
@@ -89,6 +92,7 @@ export async function startGateway(
     const listening = proxy = Deno.serve({
       hostname: options.listen.hostname,
       port: options.listen.port,
+      reusePort: share > 1,
       onListen: () => {},
     }, (req, info) => {
       const local = listening.addr;
@@ -120,6 +124,7 @@ export async function startGateway(
     admin = Deno.serve({
       hostname: options.adminListen.hostname,
       port: options.adminListen.port,
+      reusePort: share > 1,
       onListen: () => {},
     }, adminApp.fetch);
     ready = true;

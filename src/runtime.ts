@@ -14,6 +14,8 @@ export interface RuntimeOptions {
   connect?: Connector;
   /** Receives operator warnings (default: console.warn). */
   warn?: (message: string) => void;
+  /** This process is one of `share` workers: each pool gets 1/share of its maximum. */
+  share?: number;
 }
 
 /** See module doc. */
@@ -29,9 +31,23 @@ export class GatewayRuntime {
     this.warn = options.warn ?? ((m) => console.warn(m));
   }
 
-  /** Creates a backend (not registered anywhere). */
+  /** Creates a backend (not registered anywhere), with this worker's share of the pool. */
   createBackend(settings: BackendSettings): Backend {
-    return new Backend(settings, this.options.connect);
+    return new Backend(this.shareOf(settings), this.options.connect);
+  }
+
+  /**
+   * Settings with `max` and `initial` divided among the workers (rounded up), so that N
+   * workers together stay within the configured maximum (plus rounding).
+   */
+  shareOf<T extends { max: number | null; initial?: number }>(settings: T): T {
+    const n = this.options.share ?? 1;
+    if (n <= 1) return settings;
+    return {
+      ...settings,
+      max: settings.max === null ? null : Math.ceil(settings.max / n),
+      initial: settings.initial === undefined ? undefined : Math.ceil(settings.initial / n),
+    };
   }
 
   /** Creates (or returns the existing) command-line backend for `settings`. */

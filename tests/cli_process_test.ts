@@ -18,7 +18,7 @@ const PERMS = [
 
 function ajpgate(args: string[], env: Record<string, string> = {}) {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--unstable-no-legacy-abort", ...PERMS, MAIN, ...args],
+    args: ["run", "--unstable-no-legacy-abort", "--unstable-net", ...PERMS, MAIN, ...args],
     env: { RUST_BACKTRACE: "0", NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",

@@ -142,7 +142,7 @@ export class ConfigSync implements LiveView {
       }
       const backend = "secret" in settings
         ? runtime.createBackend(settings)
-        : new HttpUpstream(settings);
+        : new HttpUpstream(runtime.shareOf(settings));
       backend.warmUp();
       live.set(c.id, backend);
       this.keys.set(c.id, key);

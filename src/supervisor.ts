@@ -33,6 +33,7 @@ export function selfCommand(startArgs: string[]): WorkerCommand {
       "--allow-env",
       "--allow-sys",
       "--allow-ffi",
+      "--allow-run",
       new URL(Deno.mainModule).pathname,
       "start",
       ...startArgs,

@@ -44,6 +44,10 @@ export class AjpLink {
   private end = 0;
   private pending: Promise<number | null> | null = null;
   private closed = false;
+  /** When the read in progress times out (performance.now() ms); 0 = no deadline. */
+  private readDeadline = 0;
+  private readTimeoutMs = 0;
+  private expired = false;
 
   constructor(
     private readonly socket: LinkSocket,
@@ -196,34 +200,44 @@ export class AjpLink {
     }
   }
 
+  /**
+   * Awaits the outstanding read. With `timeoutMs` > 0 it sets a deadline that the pool's
+   * sweeper enforces with {@link expire} (no timer per read on the hot path).
+   */
   private async awaitRead(timeoutMs: number): Promise<number | null> {
     const p = this.startRead();
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (timeoutMs > 0) {
+      this.readDeadline = performance.now() + timeoutMs;
+      this.readTimeoutMs = timeoutMs;
+    }
     try {
-      if (timeoutMs <= 0) return await p;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          this.close();
-          reject(
-            new GatewayError(
-              "timeout",
-              `connection "${this.name}": no reply from backend within ${timeoutMs} ms`,
-            ),
-          );
-        }, timeoutMs);
-      });
-      return await Promise.race([p, timeout]);
+      return await p;
     } catch (err) {
       this.close();
-      if (err instanceof GatewayError) throw err;
+      if (this.expired) {
+        throw new GatewayError(
+          "timeout",
+          `connection "${this.name}": no reply from backend within ${this.readTimeoutMs} ms`,
+        );
+      }
       throw new GatewayError("closed", `connection "${this.name}": read from backend failed`, {
         cause: err,
         retryable: !this.received,
       });
     } finally {
-      if (timer !== undefined) clearTimeout(timer);
+      this.readDeadline = 0;
       this.pending = null;
     }
+  }
+
+  /**
+   * Ends a read whose deadline passed: the socket is closed, the pending read fails and the
+   * reader gets a timeout error. Called by the pool's sweeper.
+   */
+  expire(now: number): void {
+    if (this.readDeadline === 0 || now < this.readDeadline) return;
+    this.expired = true;
+    this.close();
   }
 }
 

@@ -77,6 +77,9 @@ export class Pool {
   private generation = 0;
   private readonly born = new WeakMap<AjpLink, number>();
   private sweeper: ReturnType<typeof setInterval> | undefined;
+  /** Links handed out, for the reply-deadline sweep. */
+  private readonly lent = new Set<AjpLink>();
+  private readonly deadlines: ReturnType<typeof setInterval>;
   private pinger: ReturnType<typeof setInterval> | undefined;
 
   constructor(readonly options: PoolOptions, private readonly open: LinkFactory) {
@@ -85,6 +88,12 @@ export class Pool {
       this.sweeper = setInterval(() => this.sweepIdle(), every);
       Deno.unrefTimer(this.sweeper as unknown as number);
     }
+    // Reply timeouts: one sweep every 100 ms instead of a timer per socket read.
+    this.deadlines = setInterval(() => {
+      const now = performance.now();
+      for (const link of this.lent) link.expire(now);
+    }, 100);
+    Deno.unrefTimer(this.deadlines as unknown as number);
     if (options.ping?.mode === "interval") {
       this.pinger = setInterval(() => this.pingIdle(), options.ping.intervalMs);
       Deno.unrefTimer(this.pinger as unknown as number);
@@ -111,8 +120,10 @@ export class Pool {
       const link = this.idle.pop();
       if (!link) break;
       this.busy++;
+      this.lent.add(link);
       if (await this.usable(link)) return link;
       this.busy--;
+      this.lent.delete(link);
       this.closedCount.ping_failed++;
     }
     if (this.options.max === null || this.busy + this.idle.length < this.options.max) {
@@ -140,6 +151,7 @@ export class Pool {
       return waiter.resolve(link);
     }
     this.busy--;
+    this.lent.delete(link);
     link.idleSince = performance.now();
     this.idle.push(link);
     link.watch(
@@ -152,6 +164,7 @@ export class Pool {
   destroy(link: AjpLink, reason: CloseReason): void {
     link.close();
     this.busy--;
+    this.lent.delete(link);
     this.closedCount[reason]++;
     this.wakeOne();
   }
@@ -187,6 +200,7 @@ export class Pool {
   shutdown(): void {
     this.shut = true;
     if (this.sweeper !== undefined) clearInterval(this.sweeper);
+    clearInterval(this.deadlines);
     if (this.pinger !== undefined) clearInterval(this.pinger);
     this.closeIdle("shutdown");
     for (const w of this.waiters.splice(0)) {
@@ -208,10 +222,12 @@ export class Pool {
     const ping = this.options.ping!;
     for (const link of this.idle.splice(0)) {
       this.busy++;
+      this.lent.add(link);
       if (await link.cping(ping.timeoutMs)) {
         this.release(link);
       } else {
         this.busy--;
+        this.lent.delete(link);
         this.closedCount.ping_failed++;
         this.wakeOne();
       }
@@ -223,10 +239,12 @@ export class Pool {
     this.busy++;
     try {
       const link = await this.open();
+      this.lent.add(link);
       if (
         this.options.ping?.mode === "connect" && !(await link.cping(this.options.ping.timeoutMs))
       ) {
         this.closedCount.ping_failed++;
+        this.lent.delete(link);
         throw new GatewayError(
           "unavailable",
           `connection "${this.options.name}": no CPONG after connect`,
@@ -278,6 +296,7 @@ export class Pool {
     clearTimeout(waiter.timer);
     if (idle) {
       this.busy++;
+      this.lent.add(idle);
       waiter.resolve(idle);
     } else {
       waiter.resolve(null);

@@ -25,19 +25,24 @@ interface Family {
   render(out: string[]): void;
 }
 
+/** Series are keyed by their raw label values; escaping happens only when scraped. */
+const SEP = "\u0000";
+
 /** A monotonically increasing counter with fixed label names. */
 export class Counter implements Family {
   private readonly values = new Map<string, number>();
   constructor(readonly name: string, readonly help: string, readonly labels: readonly string[]) {}
 
   inc(values: readonly string[], by = 1): void {
-    const k = labelKey(this.labels, values);
+    const k = values.join(SEP);
     this.values.set(k, (this.values.get(k) ?? 0) + by);
   }
 
   render(out: string[]): void {
     out.push(`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`);
-    for (const [k, v] of this.values) out.push(`${this.name}{${k}} ${v}`);
+    for (const [k, v] of this.values) {
+      out.push(`${this.name}{${labelKey(this.labels, k.split(SEP))}} ${v}`);
+    }
   }
 }
 
@@ -52,7 +57,7 @@ export class Histogram implements Family {
   ) {}
 
   observe(values: readonly string[], v: number): void {
-    const k = labelKey(this.labels, values);
+    const k = values.join(SEP);
     let s = this.series.get(k);
     if (!s) {
       this.series.set(k, s = { counts: new Array(this.buckets.length).fill(0), sum: 0, count: 0 });
@@ -64,7 +69,8 @@ export class Histogram implements Family {
 
   render(out: string[]): void {
     out.push(`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`);
-    for (const [k, s] of this.series) {
+    for (const [raw, s] of this.series) {
+      const k = labelKey(this.labels, raw.split(SEP));
       const sep = k ? "," : "";
       this.buckets.forEach((b, i) =>
         out.push(`${this.name}_bucket{${k}${sep}le="${b}"} ${s.counts[i]}`)

@@ -1,0 +1,167 @@
+/**
+ * Turns a node:http / node:http2 server request into a web `Request` the way `Deno.serve`
+ * presents one: `url` is `https://` + the authority + the request target exactly as the
+ * client sent it (not re-encoded, dot segments kept, as `Deno.serve` keeps them), headers in
+ * order, and the body as a pull-based stream over the paused node stream.
+ * @module
+ */
+import type { IncomingMessage } from "node:http";
+import type { Http2ServerRequest } from "node:http2";
+import type { Readable } from "node:stream";
+import { GatewayError } from "../errors.ts";
+
+/** A request from node:http (HTTP/1.x) or node:http2's compatibility API. */
+export type NodeServerRequest = IncomingMessage | Http2ServerRequest;
+
+/** Bytes the web side may hold before the node stream is paused. */
+const BODY_HIGH_WATER_MARK = 64 * 1024;
+
+// RFC 3986 authority characters (host, IP literal, port); no "@", "/", "?", "#" or "\" that
+// would move the path when the URL is parsed.
+const AUTHORITY = /^[A-Za-z0-9\-._~!$&'()*+,;=%:[\]]+$/;
+// origin-form (RFC 9112 3.2.1): "/" then visible characters; node has checked the bytes.
+const ORIGIN_FORM = /^\/[^\s#]*$/;
+
+/**
+ * The web `Request` for `req`. `fallbackAuthority` stands in for a missing Host (HTTP/1.0).
+ * `signal` becomes the request's signal (abort it when the client goes away). GET and HEAD
+ * have no body, as with `Deno.serve`; every other method gets one, possibly empty.
+ * Throws a `bad_request` GatewayError for an authority or target it cannot place in a URL.
+ */
+export function toWebRequest(
+  req: NodeServerRequest,
+  fallbackAuthority: string,
+  signal: AbortSignal,
+): Request {
+  const h2 = "stream" in req;
+  const method = req.method ?? "GET";
+  const target = req.url ?? "";
+  const authority = (h2 ? req.authority : req.headers.host) || fallbackAuthority;
+  if (!AUTHORITY.test(authority)) {
+    throw new GatewayError("bad_request", `invalid request authority "${authority}"`);
+  }
+  if (!ORIGIN_FORM.test(target)) {
+    throw new GatewayError("bad_request", "request target is not in origin form");
+  }
+  const url = `https://${authority}${target}`;
+  const headers = webHeaders(req.rawHeaders);
+  // RFC 9113 8.3.1: :authority replaces Host; the gateway reads Host.
+  if (h2 && !headers.has("host")) headers.set("host", authority);
+  const body = method === "GET" || method === "HEAD"
+    ? null
+    : nodeReadableToWeb(req, h2 ? null : transportOf(req));
+  let request: Request;
+  try {
+    request = new Request(url, {
+      method,
+      headers,
+      body,
+      signal,
+      duplex: "half",
+    } as RequestInit);
+  } catch (err) {
+    throw new GatewayError("bad_request", `request cannot be represented: ${messageOf(err)}`);
+  }
+  // The URL parser resolves dot segments and percent-encodes; keep the target as sent.
+  if (request.url !== url) Object.defineProperty(request, "url", { value: url });
+  return request;
+}
+
+/**
+ * Headers from node's `rawHeaders` list, pseudo-headers left out. Cookie fields are joined
+ * with "; " (RFC 9113 8.2.3: HTTP/2 clients may split the cookie into several fields).
+ */
+export function webHeaders(raw: string[]): Headers {
+  const headers = new Headers();
+  let cookie: string | null = null;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i];
+    if (name.charCodeAt(0) === 0x3a) continue; // ":method" and friends
+    if (name.length === 6 && name.toLowerCase() === "cookie") {
+      cookie = cookie === null ? raw[i + 1] : `${cookie}; ${raw[i + 1]}`;
+    } else {
+      headers.append(name, raw[i + 1]);
+    }
+  }
+  if (cookie !== null) headers.set("cookie", cookie);
+  return headers;
+}
+
+/** Something whose reading can be stopped and restarted. */
+export interface Pausable {
+  pause(): unknown;
+  resume(): unknown;
+}
+
+/**
+ * The TCP socket under an HTTP/1.x request's TLS socket. Deno 2.9.6's node:tls keeps
+ * reading and decrypting while the TLS socket and the request are paused (its TLSWrap
+ * `readStop()` does not reach TCP): a 300 MB upload to a paused handler grew the heap by
+ * ~515 MB. Pausing the TCP socket underneath (`_parent`, node's own field for the wrapped
+ * socket) stops it (growth 0.1 MB). HTTP/2 needs none of this: its flow control holds.
+ */
+export function transportOf(req: IncomingMessage): Pausable | null {
+  const parent = (req.socket as { _parent?: Partial<Pausable> } | null)?._parent;
+  return typeof parent?.pause === "function" && typeof parent.resume === "function"
+    ? parent as Pausable
+    : null;
+}
+
+/**
+ * A pull-based web stream over a node readable: the node stream (and `transport`, when
+ * given) stays paused until the reader pulls, and pauses again once
+ * `BODY_HIGH_WATER_MARK` bytes wait unread, so a slow backend slows the client down (TCP or
+ * HTTP/2 flow control) instead of filling memory. It errors when the node stream closes
+ * before its end (the client went away). Cancelling it discards the rest of the body
+ * without closing the connection, so a response can still be sent.
+ */
+export function nodeReadableToWeb(
+  src: Readable,
+  transport: Pausable | null = null,
+): ReadableStream<Uint8Array> {
+  let settled = false;
+  const pause = () => {
+    src.pause();
+    transport?.pause();
+  };
+  const resume = () => {
+    transport?.resume();
+    src.resume();
+  };
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      pause();
+      src.on("data", (chunk: Uint8Array) => {
+        if (settled) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) pause();
+      });
+      src.once("end", () => {
+        if (settled) return;
+        settled = true;
+        transport?.resume(); // the next request on the connection
+        controller.close();
+      });
+      const fail = (err?: unknown) => {
+        if (settled) return;
+        settled = true;
+        controller.error(
+          err instanceof Error ? err : new Error("client closed the request body before its end"),
+        );
+      };
+      src.once("error", fail);
+      src.once("close", () => fail());
+    },
+    pull() {
+      resume();
+    },
+    cancel() {
+      settled = true;
+      resume();
+    },
+  }, new ByteLengthQueuingStrategy({ highWaterMark: BODY_HIGH_WATER_MARK }));
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

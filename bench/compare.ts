@@ -1,0 +1,170 @@
+/**
+ * `deno task bench:compare`: ajpgate against Apache httpd's mod_proxy_ajp and against Tomcat's
+ * own HTTP connector, on one machine, in one run. See bench/README.md for what is measured
+ * and how to read it.
+ *
+ * Prints one table on stdout (progress goes to stderr) and writes the same results as JSON
+ * (default bench/results/latest.json); when that file already holds a run of the same kind,
+ * the table gains a "vs prev" column and the old file is kept as previous.json. Exits 0 when
+ * every measurement ran, 1 when one failed (or the stack could not start), 2 on bad options.
+ * @module
+ */
+
+import { tomcatAvailable } from "../tests/support/tomcat.ts";
+import { measure } from "./measure.ts";
+import {
+  type CompareOptions,
+  DEFAULT_OUT,
+  parseCompareOptions,
+  USAGE,
+  UsageError,
+} from "./options.ts";
+import { addRatios, renderTable, type Report } from "./report.ts";
+import { startStack } from "./stack.ts";
+import { workersOf } from "./gateway_process.ts";
+import { findTools, installMissing, missingTools } from "./tools.ts";
+
+const REPO_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
+
+function log(line: string): void {
+  console.error(`bench: ${line}`);
+}
+
+async function main(args: string[]): Promise<number> {
+  let options: CompareOptions;
+  try {
+    options = parseCompareOptions(args);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`bench: ${err.message}\n${USAGE}`);
+    return 2;
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (options.out === DEFAULT_OUT) options.out = `${REPO_ROOT}/${DEFAULT_OUT}`;
+
+  let tools = findTools(tomcatAvailable);
+  if (options.install && missingTools(tools).length > 0) {
+    const why = await installMissing(missingTools(tools), log);
+    if (why) log(why);
+    tools = findTools(tomcatAvailable);
+  }
+  if (tools.tomcat) return fail(`cannot run without Tomcat: ${tools.tomcat}`);
+  if (!tools.curl) return fail("cannot run without curl: apt-get install curl");
+
+  const cpus = navigator.hardwareConcurrency;
+  const notes = [
+    `${cpus} CPU cores shared by wrk/curl, Tomcat, httpd and ajpgate: each figure is the ` +
+    "whole chain on this machine, not the proxy alone; ratios compare fronts under the same load",
+    options.accessLog
+      ? "access logs on: ajpgate --log-level info, httpd CustomLog (BufferedLogs On)"
+      : "no access logs: ajpgate --log-level warn, httpd without CustomLog",
+    "wrk: 2 threads, --latency, --timeout 10s; errors = socket errors + non-2xx/3xx responses",
+    "transfers: curl PUT of a file of zeros to /sha (SHA-256 checked by Tomcat), GET of " +
+    "/stream (length and CRC checked); MiB/s from curl's total time",
+  ];
+  let fronts = options.fronts;
+  if (!tools.apache2) {
+    fronts = fronts.filter((f) => !f.startsWith("httpd"));
+    notes.push("apache2 is missing: the httpd fronts were left out");
+  }
+  if (!tools.wrk) notes.push("wrk is missing: the wrk scenarios were skipped");
+  if (fronts.length === 0) return fail("no front left to measure");
+
+  const previous = await readPrevious(options);
+  const workDir = await Deno.makeTempDir({ prefix: "ajpgate-bench-" });
+  const startedAt = new Date().toISOString();
+  let stackHandle: { [Symbol.asyncDispose](): Promise<void> } | null = null;
+  const interrupted = async () => {
+    log("interrupted: stopping every process");
+    await stackHandle?.[Symbol.asyncDispose]();
+    Deno.exit(130);
+  };
+  Deno.addSignalListener("SIGINT", interrupted);
+  Deno.addSignalListener("SIGTERM", interrupted);
+  let report: Report;
+  try {
+    await using stack = await startStack({
+      fronts,
+      apache2: tools.apache2,
+      gatewayArgs: options.gatewayArgs,
+      accessLog: options.accessLog,
+      repoRoot: REPO_ROOT,
+      workDir,
+      log,
+    });
+    stackHandle = stack;
+    const result = await measure(stack, { options, wrk: tools.wrk, workDir, log });
+    addRatios(result.rows);
+    report = {
+      version: 1,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      machine: {
+        cpus,
+        memoryMiB: Math.round(Deno.systemMemoryInfo().total / 2 ** 20),
+        kernel: Deno.osRelease(),
+        deno: Deno.version.deno,
+      },
+      options: { ...options },
+      fronts: stack.fronts,
+      rows: result.rows,
+      gateway: stack.gateway && result.gatewayMemory
+        ? {
+          ...result.gatewayMemory,
+          argv: stack.gateway.argv,
+          processes: 1 + (workersOf(options.gatewayArgs) > 1 ? workersOf(options.gatewayArgs) : 0),
+        }
+        : null,
+      pids: {
+        tomcat: stack.tomcat.instance.pid,
+        httpd: stack.httpd?.pid ?? null,
+        gateway: stack.gateway?.pid ?? null,
+      },
+      notes: [...notes, ...result.notes],
+    };
+    log("stopping every process");
+  } catch (err) {
+    return fail((err as Error).message);
+  } finally {
+    stackHandle = null;
+    Deno.removeSignalListener("SIGINT", interrupted);
+    Deno.removeSignalListener("SIGTERM", interrupted);
+    if (!Deno.env.get("AJPGATE_BENCH_KEEP")) {
+      await Deno.remove(workDir, { recursive: true }).catch(() => {});
+    }
+  }
+
+  console.log(renderTable(report, previous));
+  if (options.out) await writeReport(options.out, report);
+  return report.rows.some((r) => r.failed) ? 1 : 0;
+}
+
+function fail(message: string): number {
+  console.error(`bench: ${message}`);
+  return 1;
+}
+
+/** The report at `options.out`, when it is a run of the same kind (quick or full). */
+async function readPrevious(options: CompareOptions): Promise<Report | null> {
+  if (!options.out) return null;
+  try {
+    const old = JSON.parse(await Deno.readTextFile(options.out)) as Report;
+    return old.version === 1 && old.options?.quick === options.quick ? old : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Writes the report, keeping the one it replaces as previous.json beside it. */
+async function writeReport(out: string, report: Report): Promise<void> {
+  const dir = out.includes("/") ? out.slice(0, out.lastIndexOf("/")) : ".";
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.rename(out, `${dir}/previous.json`).catch(() => {});
+  await Deno.writeTextFile(out, JSON.stringify(report, null, 2) + "\n");
+  log(`results written to ${out}`);
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

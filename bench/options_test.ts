@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { FRONTS, parseCompareOptions, parseSize, UsageError } from "./options.ts";
+
+Deno.test("the defaults are the full benchmark", () => {
+  const o = parseCompareOptions([]);
+  assert.equal(o.durationS, 10);
+  assert.equal(o.warmupS, 3);
+  assert.equal(o.transferBytes, 2 ** 30);
+  assert.deepEqual(o.fronts, [...FRONTS]);
+  assert.equal(o.install, true);
+  assert.equal(o.out, "bench/results/latest.json");
+});
+
+Deno.test("--quick shortens everything and installs nothing; later flags still win", () => {
+  const o = parseCompareOptions(["--duration", "3", "--quick"]);
+  assert.equal(o.quick, true);
+  assert.equal(o.durationS, 3);
+  assert.equal(o.warmupS, 1);
+  assert.equal(o.transferBytes, 64 * 2 ** 20);
+  assert.equal(o.install, false);
+});
+
+Deno.test("--gateway-arg repeats and keeps each value whole", () => {
+  const o = parseCompareOptions(["--gateway-arg", "--workers", "--gateway-arg", "2"]);
+  assert.deepEqual(o.gatewayArgs, ["--workers", "2"]);
+});
+
+Deno.test("--fronts keeps the canonical order and rejects unknown names", () => {
+  assert.deepEqual(parseCompareOptions(["--fronts", "ajpgate,tomcat"]).fronts, [
+    "tomcat",
+    "ajpgate",
+  ]);
+  assert.throws(() => parseCompareOptions(["--fronts", "nginx"]), UsageError);
+});
+
+Deno.test("--scenarios selects scenario ids", () => {
+  assert.equal(parseCompareOptions([]).scenarios, null);
+  assert.deepEqual(parseCompareOptions(["--scenarios", "download,get-13b-c256"]).scenarios, [
+    "get-13b-c256",
+    "download",
+  ]);
+  assert.throws(() => parseCompareOptions(["--scenarios", "get"]), /unknown name "get"/);
+});
+
+Deno.test("sizes take binary suffixes; bad options are usage errors", () => {
+  assert.equal(parseSize("1G"), 2 ** 30);
+  assert.equal(parseSize("64MiB"), 64 * 2 ** 20);
+  assert.equal(parseSize("4096"), 4096);
+  assert.throws(() => parseSize("1.5G"), UsageError);
+  assert.throws(() => parseCompareOptions(["--duration"]), /needs a value/);
+  assert.throws(() => parseCompareOptions(["--bogus"]), /unknown option/);
+});

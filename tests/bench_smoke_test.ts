@@ -1,0 +1,75 @@
+/**
+ * The comparative benchmark must not rot: `bench/compare.ts --quick` (2 s per scenario,
+ * 64 MiB transfers) runs against every front, writes a complete JSON report with exact
+ * transfers, and leaves no process behind. Skipped, with the reason in its name, when Tomcat,
+ * httpd, wrk or curl is missing (the quick mode installs nothing).
+ * @module
+ */
+import assert from "node:assert/strict";
+import { tomcatAvailable } from "./support/tomcat.ts";
+import { which } from "../bench/tools.ts";
+import { FRONTS } from "../bench/options.ts";
+import type { Report } from "../bench/report.ts";
+import { TRANSFER_SCENARIOS, WRK_SCENARIOS } from "../bench/scenarios.ts";
+
+function skipReason(): string | null {
+  const tomcat = tomcatAvailable();
+  if (tomcat) return tomcat;
+  const missing = ["apache2", "wrk", "curl", "cksum"].filter((t) => which(t) === null);
+  return missing.length > 0 ? `${missing.join(", ")} missing: apt-get install apache2 wrk` : null;
+}
+
+const reason = skipReason();
+const COMPARE = new URL("../bench/compare.ts", import.meta.url).pathname;
+
+Deno.test({
+  name: reason ? `bench:compare --quick (skipped: ${reason})` : "bench:compare --quick",
+  ignore: reason !== null,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "ajpgate-bench-smoke-" });
+    try {
+      const out = `${dir}/latest.json`;
+      const env: Record<string, string> = { ...Deno.env.toObject(), NO_COLOR: "1" };
+      delete env.RUST_BACKTRACE;
+      const run = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", COMPARE, "--quick", "--out", out],
+        env,
+        clearEnv: true,
+        stdin: "null",
+      }).output();
+      const stdout = new TextDecoder().decode(run.stdout);
+      const stderr = new TextDecoder().decode(run.stderr);
+      assert.equal(run.code, 0, `bench exited with ${run.code}:\n${stdout}\n${stderr}`);
+      assert.match(stdout, /^scenario\s+front\s+req\/s/m);
+      assert.match(stdout, /ajpgate RSS: idle \d/);
+
+      const report = JSON.parse(await Deno.readTextFile(out)) as Report;
+      const expected = [...WRK_SCENARIOS, ...TRANSFER_SCENARIOS].length * FRONTS.length;
+      assert.equal(report.rows.length, expected, "one row per scenario and front");
+      for (const row of report.rows) {
+        const what = `${row.scenario} via ${row.front}`;
+        assert.ok(!row.failed, `${what} failed: ${row.errorDetail}`);
+        assert.ok(row.mibPerSec > 0, `${what} moved no data`);
+        if (row.kind === "wrk") {
+          assert.ok(row.requestsPerSec! > 0 && row.p99Ms! >= row.p50Ms!, `${what} figures`);
+        } else {
+          assert.equal(row.errors, 0, `${what}: ${row.errorDetail}`);
+        }
+        if (row.front.startsWith("ajpgate")) {
+          assert.ok(row.vsTomcat! > 0 && row.vsHttpd! > 0, `${what} has its ratios`);
+        }
+      }
+      const gw = report.gateway!;
+      assert.ok(gw.idleRssKiB > 0 && gw.peakRssKiB >= gw.idleRssKiB, "gateway RSS sampled");
+
+      // Everything was stopped by pid.
+      for (const [name, pid] of Object.entries(report.pids)) {
+        if (pid === null) continue;
+        const alive = await Deno.stat(`/proc/${pid}`).then(() => true, () => false);
+        assert.ok(!alive, `${name} (pid ${pid}) is still running after the benchmark`);
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -46,6 +46,14 @@ if [ -n "$missing" ]; then
   fi
 fi
 
+# The benchmark smoke test also needs httpd and wrk; install them when root, else it skips.
+if [ "$(id -u)" = 0 ] && { ! command -v apache2 >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1; }; then
+  echo "tests/run.sh: installing apache2 and wrk for the benchmark smoke test" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y apache2 wrk >/dev/null 2>&1 ||
+    (apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y apache2 wrk >/dev/null 2>&1) ||
+    echo "tests/run.sh: could not install apache2/wrk; the benchmark smoke test will be skipped" >&2
+fi
+
 "${DENO[@]}" install || fail_early "deno install failed"
 
 log="$(mktemp "${TMPDIR:-/tmp}/ajpgate-test.XXXXXX")"

@@ -54,7 +54,8 @@ export class AjpLink {
     readonly name: string,
     readonly packetSize: number,
   ) {
-    this.buf = new Uint8Array(packetSize * 2);
+    // Room for several packets, so one socket read can carry many body chunks.
+    this.buf = new Uint8Array(Math.max(packetSize * 2, 65536));
     this.out = new Uint8Array(packetSize * 2);
   }
 

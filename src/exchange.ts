@@ -55,6 +55,8 @@ class Exchange {
   /** Body packets sent in answer to GET_BODY_CHUNK (retry is unsafe once > 0). */
   private answered = 0;
   private firstPiece: Uint8Array | null = null;
+  /** A message read ahead while coalescing body chunks, handled by the next pull. */
+  private stash: ContainerMessage | null = null;
   /** Whether any byte of this request was written to a backend socket. */
   private sent = false;
   private readonly isHead: boolean;
@@ -248,33 +250,33 @@ class Exchange {
     }
     // Fast path: a response whose body and END_RESPONSE are already buffered is delivered
     // as one body (with a Content-Length) and the socket goes back to the pool at once.
-    const prefix: Uint8Array[] = [];
+    const views: Uint8Array[] = [];
     for (;;) {
       const msg = this.takeBuffered();
       if (msg === null) break;
       if (msg.type === "SEND_BODY_CHUNK") {
-        if (msg.data.length > 0) prefix.push(msg.data.slice());
+        if (msg.data.length > 0) views.push(msg.data);
         continue;
       }
       if (msg.type === "END_RESPONSE") {
-        const body = concat(prefix);
+        const body = concat(views, true);
         if (this.input.trace) this.input.trace.bytesOut += body.length;
         this.end(msg.reuse, status);
         return new Response(body, { status, headers });
       }
-      if (msg.type === "GET_BODY_CHUNK") {
-        await this.sendBody(msg.size);
-        continue;
-      }
-      throw this.unexpected(`${msg.type} inside the response body`);
+      this.stash = msg; // GET_BODY_CHUNK (full duplex) or an error: the stream handles it
+      break;
     }
+    // The views point into the socket buffer: copy them before the next read.
+    let first: Uint8Array | null = views.length > 0 ? concat(views, true) : null;
     const stream = new ReadableStream<Uint8Array>(
       {
         pull: (controller) => {
-          const first = prefix.shift();
           if (first) {
             if (this.input.trace) this.input.trace.bytesOut += first.length;
-            return controller.enqueue(first);
+            controller.enqueue(first);
+            first = null;
+            return;
           }
           return this.pullBody(controller, status);
         },
@@ -292,13 +294,31 @@ class Exchange {
   ): Promise<void> {
     try {
       for (;;) {
-        const msg = await this.readMessage();
+        const msg = this.stash ?? await this.readMessage();
+        this.stash = null;
         switch (msg.type) {
-          case "SEND_BODY_CHUNK":
+          case "SEND_BODY_CHUNK": {
             if (msg.data.length === 0) continue; // flush: every chunk is delivered at once
-            if (this.input.trace) this.input.trace.bytesOut += msg.data.length;
-            controller.enqueue(msg.data.slice());
+            // Coalesce the body chunks already buffered into one delivery and one copy.
+            const parts = [msg.data];
+            for (let next = this.takeBuffered(); next; next = this.takeBuffered()) {
+              if (next.type !== "SEND_BODY_CHUNK") {
+                this.stash = next;
+                break;
+              }
+              if (next.data.length > 0) parts.push(next.data);
+            }
+            const out = concat(parts, true);
+            if (this.input.trace) this.input.trace.bytesOut += out.length;
+            controller.enqueue(out);
+            const after = this.stash as ContainerMessage | null;
+            if (after?.type === "END_RESPONSE") {
+              this.stash = null;
+              this.end(after.reuse, status);
+              controller.close();
+            }
             return;
+          }
           case "GET_BODY_CHUNK":
             await this.sendBody(msg.size);
             continue;
@@ -379,8 +399,9 @@ class Exchange {
   }
 }
 
-function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  if (parts.length === 1) return parts[0] as Uint8Array<ArrayBuffer>;
+/** Joins parts into one new array; with `copy` false a single part is returned as is. */
+function concat(parts: Uint8Array[], copy = false): Uint8Array<ArrayBuffer> {
+  if (parts.length === 1 && !copy) return parts[0] as Uint8Array<ArrayBuffer>;
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let off = 0;
   for (const p of parts) {

@@ -54,6 +54,13 @@ export interface TlsFront {
   shutdown(graceMs?: number): Promise<void>;
 }
 
+// HTTP/2 receive windows. With the 65 535-byte defaults, uploads from Deno's own fetch
+// (hyper's h2) crawl at ~1.5 MB/s against Deno's node:http2 (50 MB in 34 s; curl and
+// node:http2 clients are fine); with a larger stream AND connection window they run at
+// full speed (50 MB in 0.2 s). The windows also bound what one upload can buffer here.
+const H2_STREAM_WINDOW = 256 * 1024;
+const H2_CONNECTION_WINDOW = 1024 * 1024;
+
 interface Connection {
   socket: TLSSocket;
   /** Requests in flight. */
@@ -76,6 +83,7 @@ export async function startTlsFront(
     ...material,
     requestCert: verifyClients,
     rejectUnauthorized: verifyClients,
+    settings: { initialWindowSize: H2_STREAM_WINDOW },
   });
   // HTTP/1.x keep-alive: node's http layer re-arms the socket timeout after each answer
   // with this (plus 1 s in Deno) and destroys the idle socket itself.
@@ -110,6 +118,7 @@ export async function startTlsFront(
   });
   server.on("session", (session: ServerHttp2Session) => {
     session.on("error", ignore);
+    session.setLocalWindowSize(H2_CONNECTION_WINDOW);
     const conn = connections.get(session.socket as TLSSocket);
     if (conn) conn.session = session;
   });

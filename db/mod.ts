@@ -34,5 +34,12 @@ export type {
 } from "./balancers_repo.ts";
 export type { ApiToken, User, UserInput } from "./users_repo.ts";
 export type { AuditEntry } from "./audit_repo.ts";
+export {
+  type Instance,
+  INSTANCE_GONE_AFTER_MS,
+  INSTANCE_PRUNE_AFTER_MS,
+  type InstanceInput,
+  type InstancesRepo,
+} from "./instances_repo.ts";
 export type { ChangeRecord } from "./change_log.ts";
 export type { Permission, PermissionRole } from "./permissions.ts";

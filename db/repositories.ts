@@ -6,6 +6,7 @@ import { type AuditRepo, createAuditRepo } from "./audit_repo.ts";
 import { type BalancersRepo, createBalancersRepo } from "./balancers_repo.ts";
 import { readConfigVersion } from "./change_log.ts";
 import { type ConnectionsRepo, createConnectionsRepo } from "./connections_repo.ts";
+import { createInstancesRepo, type InstancesRepo } from "./instances_repo.ts";
 import type { Database } from "./open.ts";
 import type { RepoContext } from "./repo_context.ts";
 import { createRoutesRepo, type RoutesRepo } from "./routes_repo.ts";
@@ -19,6 +20,8 @@ export interface Repositories {
   balancers: BalancersRepo;
   users: UsersRepo;
   audit: AuditRepo;
+  /** The ajpgate processes sharing this database; not configuration (no version, no audit). */
+  instances: InstancesRepo;
   /** The configuration version; poll it and reload when it moves. */
   configVersion(): Promise<number>;
 }
@@ -31,7 +34,8 @@ export interface RepositoryOptions {
 
 /**
  * Builds the repositories. Each mutating method runs in one transaction that
- * also bumps `config_version` and appends an audit row.
+ * also bumps `config_version` and appends an audit row; the instance registry alone
+ * does neither, as heartbeats are not configuration changes.
  *
  * @example
  * const db = await openDatabase(url);
@@ -50,6 +54,7 @@ export function createRepositories(
     balancers: createBalancersRepo(ctx),
     users: createUsersRepo(ctx),
     audit: createAuditRepo(ctx),
+    instances: createInstancesRepo(ctx),
     configVersion: () => db.read(readConfigVersion),
   };
 }

@@ -191,3 +191,27 @@ export const configVersion = sqliteTable(
   },
   (t) => [check("config_version_single_row", sql`${t.id} = 1`)],
 );
+
+/**
+ * The ajpgate processes sharing this database, one row per process start, so every
+ * instance can list the others. Not configuration: registering and heartbeating neither
+ * bump `config_version` nor write audit rows. `heartbeat_at` moves every few seconds;
+ * `stopped_at` is set by a clean shutdown.
+ */
+export const instances = sqliteTable(
+  "instances",
+  {
+    // a random UUID per process start
+    id: text("id").primaryKey(),
+    host: text("host").notNull(),
+    pid: integer("pid").notNull(),
+    version: text("version").notNull(),
+    // "host:port" as listened on
+    proxyListen: text("proxy_listen").notNull(),
+    adminListen: text("admin_listen").notNull(),
+    startedAt: integer("started_at").notNull(),
+    heartbeatAt: integer("heartbeat_at").notNull(),
+    stoppedAt: integer("stopped_at"),
+  },
+  (t) => [index("instances_heartbeat_idx").on(t.heartbeatAt)],
+);

@@ -14,6 +14,11 @@ import { GatewayRuntime } from "../src/runtime.ts";
 import { GatewayMetrics } from "../src/observe/gateway_metrics.ts";
 import { bufferedSink, Logger } from "../src/observe/log.ts";
 import type { Route } from "../src/route_table.ts";
+import {
+  describeInstance,
+  heartbeatMsFromEnv,
+  startInstanceRegistry,
+} from "../src/instance_registry.ts";
 import { createAdminApp } from "./admin.ts";
 import { createApiApp } from "./api/mod.ts";
 import { createProxyApp } from "./proxy.ts";
@@ -57,6 +62,8 @@ export async function startGateway(
   hooks: GatewayHooks = {},
 ): Promise<Gateway> {
   const env = hooks.env ?? ((name: string) => Deno.env.get(name));
+  const heartbeatMs = heartbeatMsFromEnv(env);
+  const instanceId = crypto.randomUUID();
   const log = hooks.log ?? new Logger(options.logLevel, bufferedSink(Deno.stdout));
   const warn = hooks.warn ?? ((message: string) => log.warn(message));
   const share = hooks.workerOf ?? 1;
@@ -120,13 +127,18 @@ export async function startGateway(
         return checks;
       },
     });
-    adminApp.route("/", createApiApp({ repos: store.repos, live: sync }));
+    adminApp.route("/", createApiApp({ repos: store.repos, live: sync, instanceId }));
     admin = Deno.serve({
       hostname: options.adminListen.hostname,
       port: options.adminListen.port,
       reusePort: share > 1,
       onListen: () => {},
     }, adminApp.fetch);
+    const registry = await startInstanceRegistry(
+      store.repos,
+      describeInstance(instanceId, proxy.addr, admin.addr),
+      { heartbeatMs, warn: runtime.warn },
+    );
     ready = true;
 
     const servers = [proxy, admin];
@@ -135,11 +147,13 @@ export async function startGateway(
       stopping ??= (async () => {
         ready = false;
         sync.stop();
+        const unregistered = registry.stop();
         let timer: ReturnType<typeof setTimeout> | undefined;
         const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, graceMs));
         await Promise.race([Promise.all(servers.map((s) => s.shutdown())), grace]);
         clearTimeout(timer);
         runtime.shutdown();
+        await unregistered;
         store.close();
         await log.flush();
       })();

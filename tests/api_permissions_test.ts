@@ -275,6 +275,7 @@ const TABLE: Row[] = [
     expected: [401, 403, 403, 403, 403, 200],
   },
   { method: "GET", path: "/api/v1/audit", expected: [401, 403, 403, 403, 403, 200] },
+  { method: "GET", path: "/api/v1/instances", expected: [401, 403, 403, 403, 403, 200] },
   { method: "GET", path: "/api/v1/nothing-here", expected: [401, 404, 404, 404, 404, 404] },
 ];
 

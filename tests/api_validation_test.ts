@@ -304,6 +304,7 @@ Deno.test("openapi.json lists every path and method, from the validating schemas
     [
       "GET /api/v1/openapi.json",
       "GET /api/v1/me",
+      "GET /api/v1/instances",
       "GET /api/v1/connections",
       "POST /api/v1/connections",
       "GET /api/v1/connections/{name}",

@@ -10,6 +10,8 @@ import type { LiveView } from "../../src/config/live_view.ts";
 export interface ApiDeps {
   repos: Repositories;
   live: LiveView;
+  /** This process's id in the instance registry, marked `self` by `GET /instances`. */
+  instanceId?: string;
   /** Where unexpected errors are logged (never sent to the client); default console.error. */
   log?: (message: string, error: unknown) => void;
 }

@@ -88,18 +88,9 @@ export class AjpLink {
    */
   async readPacket(timeoutMs: number): Promise<Uint8Array> {
     await this.ensure(PACKET_HEADER_SIZE, timeoutMs);
-    let len: number;
-    try {
-      len = readFrameHeader(this.buf, this.start, MAGIC_FROM_CONTAINER, this.packetSize);
-    } catch (err) {
-      this.close();
-      throw protocolError(this.name, err);
-    }
+    const len = this.payloadLength();
     await this.ensure(PACKET_HEADER_SIZE + len, timeoutMs);
-    const from = this.start + PACKET_HEADER_SIZE;
-    this.start = from + len;
-    if (this.start === this.end) this.start = this.end = 0;
-    return this.buf.subarray(from, from + len);
+    return this.consume(len);
   }
 
   /**
@@ -108,14 +99,23 @@ export class AjpLink {
    */
   takeBufferedPacket(): Uint8Array | null {
     if (this.end - this.start < PACKET_HEADER_SIZE) return null;
-    let len: number;
+    const len = this.payloadLength();
+    if (this.end - this.start < PACKET_HEADER_SIZE + len) return null;
+    return this.consume(len);
+  }
+
+  /** The buffered packet header's payload length, checked against the packet size. */
+  private payloadLength(): number {
     try {
-      len = readFrameHeader(this.buf, this.start, MAGIC_FROM_CONTAINER, this.packetSize);
+      return readFrameHeader(this.buf, this.start, MAGIC_FROM_CONTAINER, this.packetSize);
     } catch (err) {
       this.close();
       throw protocolError(this.name, err);
     }
-    if (this.end - this.start < PACKET_HEADER_SIZE + len) return null;
+  }
+
+  /** Takes the buffered packet whose payload is `len` bytes; returns a view of the payload. */
+  private consume(len: number): Uint8Array {
     const from = this.start + PACKET_HEADER_SIZE;
     this.start = from + len;
     if (this.start === this.end) this.start = this.end = 0;

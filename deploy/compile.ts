@@ -40,7 +40,8 @@ const PROBE_MARKER = "ajpgate-denort-probe-ok";
  */
 export function compileArgs(options: CompileOptions): string[] {
   const flags = options.startTask.split(/\s+/).filter((w) =>
-    /^--(allow|deny)-[a-z]+(=.*)?$/.test(w) || w.startsWith("--unstable-")
+    /^--(allow|deny)-[a-z]+(=.*)?$/.test(w) || w.startsWith("--unstable-") ||
+    w.startsWith("--v8-flags=")
   );
   for (const feature of options.unstable) flags.push(`--unstable-${feature}`);
   const args = ["compile", "--output", options.output, "--target", options.target];

@@ -7,14 +7,7 @@ import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import { recordChange } from "./change_log.ts";
 import { DbConflictError, DbInvalidError, DbNotFoundError } from "./errors.ts";
 import type { Queryable, Tx } from "./open.ts";
-import {
-  grantIfUser,
-  type Permission,
-  type PermissionRole,
-  readGrantsOf,
-  readPermissions,
-  writePermissions,
-} from "./permissions.ts";
+import { grantIfUser, type GrantMethods, grantMethods } from "./permissions.ts";
 import { definedOnly, iso, nameKey, type RepoContext } from "./repo_context.ts";
 import { readRoutes } from "./routes_repo.ts";
 import {
@@ -72,7 +65,7 @@ export interface BalancerInput {
 export type BalancerPatch = Partial<BalancerInput>;
 
 /** Balancer storage; see {@linkcode createBalancersRepo}. */
-export interface BalancersRepo {
+export interface BalancersRepo extends GrantMethods<"balancer"> {
   list(): Promise<Balancer[]>;
   get(name: string): Promise<Balancer>;
   /** Creates the balancer and makes `actor` its owner when `actor` is a user. */
@@ -82,11 +75,6 @@ export interface BalancersRepo {
   delete(name: string, actor: string, opts?: { force?: boolean }): Promise<{
     deletedRoutes: string[];
   }>;
-  getPermissions(name: string): Promise<Permission[]>;
-  setPermissions(name: string, permissions: readonly Permission[], actor: string): Promise<
-    Permission[]
-  >;
-  permissionsOf(userName: string): Promise<{ balancer: string; role: PermissionRole }[]>;
 }
 
 type Row = typeof balancers.$inferSelect;
@@ -164,30 +152,7 @@ export function createBalancersRepo({ db, now }: RepoContext): BalancersRepo {
         return { deletedRoutes: usedBy.map((r) => r.id) };
       }),
 
-    getPermissions: (name) =>
-      db.read(async (q) => readPermissions(q, "balancer", (await findRow(q, name)).id)),
-
-    setPermissions: (name, permissions, actor) =>
-      db.write(async (tx) => {
-        const row = await findRow(tx, name);
-        const before = await readPermissions(tx, "balancer", row.id);
-        await writePermissions(tx, "balancer", row.id, permissions);
-        const after = await readPermissions(tx, "balancer", row.id);
-        await recordChange(
-          tx,
-          { actor, action: "balancer.permissions", target: row.name, before, after },
-          now(),
-        );
-        return after;
-      }),
-
-    permissionsOf: (userName) =>
-      db.read(async (q) =>
-        (await readGrantsOf(q, "balancer", userName)).map((g) => ({
-          balancer: g.name,
-          role: g.role,
-        }))
-      ),
+    ...grantMethods({ db, now }, "balancer", findRow),
   };
 }
 

@@ -16,20 +16,13 @@ import {
 } from "./connection_rows.ts";
 import { DbConflictError, DbNotFoundError } from "./errors.ts";
 import type { Queryable, Tx } from "./open.ts";
-import {
-  grantIfUser,
-  type Permission,
-  type PermissionRole,
-  readGrantsOf,
-  readPermissions,
-  writePermissions,
-} from "./permissions.ts";
+import { grantIfUser, type GrantMethods, grantMethods } from "./permissions.ts";
 import { definedOnly, nameKey, type RepoContext } from "./repo_context.ts";
 import { readRoutes } from "./routes_repo.ts";
 import { balancerMembers, balancers, connections, routes } from "./schema.ts";
 
 /** Connection storage; see {@linkcode createConnectionsRepo}. */
-export interface ConnectionsRepo {
+export interface ConnectionsRepo extends GrantMethods<"connection"> {
   list(): Promise<Connection[]>;
   get(name: string): Promise<Connection>;
   /** Creates the connection and makes `actor` its owner when `actor` is a user. */
@@ -42,13 +35,6 @@ export interface ConnectionsRepo {
   delete(name: string, actor: string, opts?: { force?: boolean }): Promise<{
     deletedRoutes: string[];
   }>;
-  getPermissions(name: string): Promise<Permission[]>;
-  /** Replaces all grants on the connection. */
-  setPermissions(name: string, permissions: readonly Permission[], actor: string): Promise<
-    Permission[]
-  >;
-  /** The connections `userName` holds a role on. */
-  permissionsOf(userName: string): Promise<{ connection: string; role: PermissionRole }[]>;
   getSecrets(name: string): Promise<ConnectionSecrets>;
 }
 
@@ -149,30 +135,7 @@ export function createConnectionsRepo({ db, box, now }: RepoContext): Connection
         return { deletedRoutes: usedBy.map((r) => r.id) };
       }),
 
-    getPermissions: (name) =>
-      db.read(async (q) => readPermissions(q, "connection", (await findRow(q, name)).id)),
-
-    setPermissions: (name, permissions, actor) =>
-      db.write(async (tx) => {
-        const row = await findRow(tx, name);
-        const before = await readPermissions(tx, "connection", row.id);
-        await writePermissions(tx, "connection", row.id, permissions);
-        const after = await readPermissions(tx, "connection", row.id);
-        await recordChange(
-          tx,
-          { actor, action: "connection.permissions", target: row.name, before, after },
-          now(),
-        );
-        return after;
-      }),
-
-    permissionsOf: (userName) =>
-      db.read(async (q) =>
-        (await readGrantsOf(q, "connection", userName)).map((g) => ({
-          connection: g.name,
-          role: g.role,
-        }))
-      ),
+    ...grantMethods({ db, now }, "connection", findRow),
 
     getSecrets: async (name) => {
       const row = await db.read((q) => findRow(q, name));

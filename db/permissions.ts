@@ -4,9 +4,10 @@
  * @module
  */
 import { asc, eq, inArray } from "drizzle-orm";
+import { recordChange } from "./change_log.ts";
 import { DbNotFoundError } from "./errors.ts";
 import type { Queryable, Tx } from "./open.ts";
-import { nameKey } from "./repo_context.ts";
+import { nameKey, type RepoContext } from "./repo_context.ts";
 import {
   balancerPermissions,
   balancers,
@@ -117,4 +118,53 @@ export async function readGrantsOf(
     .innerJoin(users, eq(users.id, t.userId))
     .innerJoin(balancers, eq(balancers.id, t.balancerId))
     .where(user).orderBy(asc(balancers.nameKey), asc(t.role));
+}
+
+/** The grant methods of the repository of `kind` objects; see {@linkcode grantMethods}. */
+export interface GrantMethods<K extends PermissionKind> {
+  /** The grants on the object named `name`, ordered by user name then role. */
+  getPermissions(name: string): Promise<Permission[]>;
+  /** Replaces all grants on the object named `name`. */
+  setPermissions(name: string, permissions: readonly Permission[], actor: string): Promise<
+    Permission[]
+  >;
+  /** The objects `userName` holds a role on, e.g. `{ connection: "tomcat-a", role: "owner" }`. */
+  permissionsOf(userName: string): Promise<(Record<K, string> & { role: PermissionRole })[]>;
+}
+
+/**
+ * The grant methods the connections and balancers repositories share; `findRow` finds an
+ * object by name (any case) or throws DbNotFoundError. Changes are audited as
+ * `<kind>.permissions` with the grants before and after.
+ */
+export function grantMethods<K extends PermissionKind>(
+  { db, now }: Pick<RepoContext, "db" | "now">,
+  kind: K,
+  findRow: (q: Queryable, name: string) => Promise<{ id: number; name: string }>,
+): GrantMethods<K> {
+  return {
+    getPermissions: (name) =>
+      db.read(async (q) => readPermissions(q, kind, (await findRow(q, name)).id)),
+
+    setPermissions: (name, permissions, actor) =>
+      db.write(async (tx) => {
+        const row = await findRow(tx, name);
+        const before = await readPermissions(tx, kind, row.id);
+        await writePermissions(tx, kind, row.id, permissions);
+        const after = await readPermissions(tx, kind, row.id);
+        await recordChange(
+          tx,
+          { actor, action: `${kind}.permissions`, target: row.name, before, after },
+          now(),
+        );
+        return after;
+      }),
+
+    permissionsOf: (userName) =>
+      db.read(async (q) =>
+        (await readGrantsOf(q, kind, userName)).map((g) =>
+          ({ [kind]: g.name, role: g.role }) as Record<K, string> & { role: PermissionRole }
+        )
+      ),
+  };
 }

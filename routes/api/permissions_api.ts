@@ -7,10 +7,8 @@
  * @module
  */
 import { createRoute } from "@hono/zod-openapi";
-import type { Permission, Repositories } from "../../db/mod.ts";
 import { ensure, rolesOn } from "./access.ts";
-import { balancerNameParam } from "./balancer_schema.ts";
-import { connectionNameParam } from "./connection_schema.ts";
+import { OBJECT_KINDS, type ObjectKind } from "./object_kinds.ts";
 import {
   type PermissionsBody,
   permissionsBody,
@@ -22,41 +20,15 @@ import { ApiProblem, type FieldError } from "./problem.ts";
 import { json, jsonBody, problems } from "./problem_schema.ts";
 import type { ApiApp, ApiDeps } from "./types.ts";
 
-/** The kinds of object that carry grants. */
-export type PermissionKind = "connection" | "balancer";
-
-/** The grant methods the connections and balancers repositories both have. */
-interface GrantStore {
-  get(name: string): Promise<{ name: string }>;
-  getPermissions(name: string): Promise<Permission[]>;
-  setPermissions(name: string, permissions: readonly Permission[], actor: string): Promise<
-    Permission[]
-  >;
-}
-
-/** What differs between the kinds: the path's plural (also the OpenAPI tag), its param, its store. */
-const KINDS = {
-  connection: {
-    plural: "connections",
-    nameParam: connectionNameParam,
-    store: (repos: Repositories): GrantStore => repos.connections,
-  },
-  balancer: {
-    plural: "balancers",
-    nameParam: balancerNameParam,
-    store: (repos: Repositories): GrantStore => repos.balancers,
-  },
-} as const;
-
 /** Registers `GET` and `PUT /api/v1/{kind}s/{name}/permissions` on `app`. */
 export function registerPermissionEndpoints(
   app: ApiApp,
   deps: ApiDeps,
-  kind: PermissionKind,
+  kind: ObjectKind,
 ): void {
   const { repos, live } = deps;
-  const { plural, nameParam, store } = KINDS[kind];
-  const grants = store(repos);
+  const { plural, nameParam, repo } = OBJECT_KINDS[kind];
+  const store = repo(repos);
   const tags = [plural];
   const security = [{ bearerAuth: [] }];
   const path = `/api/v1/${plural}/{name}/permissions`;
@@ -86,22 +58,22 @@ export function registerPermissionEndpoints(
 
   app.openapi(read, async (c) => {
     const user = c.get("user");
-    const { name } = await grants.get(c.req.valid("param").name);
+    const { name } = await store.get(c.req.valid("param").name);
     const roles = await rolesOn(repos, kind, name, user);
     ensure(user, `${kind}.permissions.read`, roles, `read the permissions of "${name}"`);
-    return c.json(toPermissionsBody(await grants.getPermissions(name)), 200);
+    return c.json(toPermissionsBody(await store.getPermissions(name)), 200);
   });
 
   app.openapi(replace, async (c) => {
     const user = c.get("user");
-    const { name } = await grants.get(c.req.valid("param").name);
+    const { name } = await store.get(c.req.valid("param").name);
     const roles = await rolesOn(repos, kind, name, user);
     const what = `change the permissions of "${name}"`;
     ensure(user, `${kind}.permissions.setAccess`, roles, what);
     const wanted = c.req.valid("json");
     const unknown = await unknownUsers(deps, wanted);
     if (unknown.length > 0) throw ApiProblem.validation(unknown);
-    const current = toPermissionsBody(await grants.getPermissions(name));
+    const current = toPermissionsBody(await store.getPermissions(name));
     if (!sameUsers(current.owners, wanted.owners) || !sameUsers(current.admins, wanted.admins)) {
       ensure(
         user,
@@ -110,7 +82,7 @@ export function registerPermissionEndpoints(
         `${what}: only owners change owners or admins`,
       );
     }
-    const after = await grants.setPermissions(name, toGrants(wanted), user.name);
+    const after = await store.setPermissions(name, toGrants(wanted), user.name);
     await live.refresh();
     return c.json(toPermissionsBody(after), 200);
   });

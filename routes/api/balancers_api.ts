@@ -7,8 +7,9 @@
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { DbConflictError, type User } from "../../db/mod.ts";
+import type { User } from "../../db/mod.ts";
 import { ensure, rolesOn } from "./access.ts";
+import { registerDeleteEndpoint } from "./delete_api.ts";
 import { memberIssues } from "./balancer_rules.ts";
 import {
   balancerCreate,
@@ -71,29 +72,7 @@ const update = createRoute({
   },
 });
 
-const remove = createRoute({
-  method: "delete",
-  path: "/api/v1/balancers/{name}",
-  tags,
-  security,
-  summary: "Delete a balancer (owner); ?force=true also deletes the routes using it",
-  request: {
-    params: balancerNameParam,
-    query: z.object({
-      force: z.enum(["true", "false"]).optional()
-        .openapi({ param: { name: "force", in: "query" }, description: "Default false." }),
-    }),
-  },
-  responses: {
-    200: json(
-      z.object({ name: z.string(), deletedRoutes: z.array(z.string()) }),
-      "Deleted, with the routes deleted along",
-    ),
-    ...problems(401, 403, 404, 409),
-  },
-});
-
-/** Registers the routes above on `app`. */
+/** Registers the routes above on `app`, then `DELETE` from `delete_api.ts`. */
 export function registerBalancers(app: ApiApp, deps: ApiDeps): void {
   const { repos, live } = deps;
 
@@ -143,22 +122,7 @@ export function registerBalancers(app: ApiApp, deps: ApiDeps): void {
     return c.json(await viewBalancer(deps, updated), 200);
   });
 
-  app.openapi(remove, async (c) => {
-    const user = c.get("user");
-    const { name } = c.req.valid("param");
-    const current = await repos.balancers.get(name);
-    const roles = await rolesOn(repos, "balancer", current.name, user);
-    ensure(user, "balancer.delete", roles, `delete balancer "${current.name}"`);
-    const force = c.req.valid("query").force === "true";
-    const { deletedRoutes } = await repos.balancers.delete(current.name, user.name, { force })
-      .catch((err) => {
-        if (!(err instanceof DbConflictError)) throw err;
-        const detail = err.message.replace("delete with force", "DELETE with ?force=true");
-        throw new ApiProblem(409, detail, { routes: err.routeIds });
-      });
-    await live.refresh();
-    return c.json({ name: current.name, deletedRoutes }, 200);
-  });
+  registerDeleteEndpoint(app, deps, "balancer");
 }
 
 /**

@@ -5,8 +5,8 @@
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { DbConflictError } from "../../db/mod.ts";
 import { ensure, rolesOn } from "./access.ts";
+import { registerDeleteEndpoint } from "./delete_api.ts";
 import {
   connectionCreate,
   connectionNameParam,
@@ -67,29 +67,7 @@ const update = createRoute({
   },
 });
 
-const remove = createRoute({
-  method: "delete",
-  path: "/api/v1/connections/{name}",
-  tags,
-  security,
-  summary: "Delete a connection (owner); ?force=true also deletes the routes using it",
-  request: {
-    params: connectionNameParam,
-    query: z.object({
-      force: z.enum(["true", "false"]).optional()
-        .openapi({ param: { name: "force", in: "query" }, description: "Default false." }),
-    }),
-  },
-  responses: {
-    200: json(
-      z.object({ name: z.string(), deletedRoutes: z.array(z.string()) }),
-      "Deleted, with the routes deleted along",
-    ),
-    ...problems(401, 403, 404, 409),
-  },
-});
-
-/** Registers the routes above on `app`. */
+/** Registers the routes above on `app`, then `DELETE` from `delete_api.ts`. */
 export function registerConnections(app: ApiApp, deps: ApiDeps): void {
   const { repos, live } = deps;
 
@@ -139,20 +117,5 @@ export function registerConnections(app: ApiApp, deps: ApiDeps): void {
     return c.json(await viewConnection(deps, updated), 200);
   });
 
-  app.openapi(remove, async (c) => {
-    const user = c.get("user");
-    const { name } = c.req.valid("param");
-    const current = await repos.connections.get(name);
-    const roles = await rolesOn(repos, "connection", current.name, user);
-    ensure(user, "connection.delete", roles, `delete connection "${current.name}"`);
-    const force = c.req.valid("query").force === "true";
-    const { deletedRoutes } = await repos.connections.delete(current.name, user.name, { force })
-      .catch((err) => {
-        if (!(err instanceof DbConflictError)) throw err;
-        const detail = err.message.replace("delete with force", "DELETE with ?force=true");
-        throw new ApiProblem(409, detail, { routes: err.routeIds });
-      });
-    await live.refresh();
-    return c.json({ name: current.name, deletedRoutes }, 200);
-  });
+  registerDeleteEndpoint(app, deps, "connection");
 }

@@ -3,13 +3,14 @@
  * their members and grants (the same roles as connections).
  * @module
  */
-import { and, asc, eq, inArray, ne } from "drizzle-orm";
+import { asc, eq, inArray } from "drizzle-orm";
 import { recordChange } from "./change_log.ts";
 import { DbConflictError, DbInvalidError, DbNotFoundError } from "./errors.ts";
 import type { Queryable, Tx } from "./open.ts";
+import { namedRows } from "./named_rows.ts";
 import { grantIfUser, type GrantMethods, grantMethods } from "./permissions.ts";
 import { definedOnly, iso, nameKey, type RepoContext } from "./repo_context.ts";
-import { readRoutes } from "./routes_repo.ts";
+import { deleteRoute, readRoutes } from "./routes_repo.ts";
 import {
   balancerMembers,
   type balancerMethods,
@@ -18,6 +19,8 @@ import {
   type memberStatuses,
   routes,
 } from "./schema.ts";
+
+const { find: findRow, assertNameFree } = namedRows("balancer");
 
 /** How members are chosen, as in mod_proxy_balancer. */
 export type BalancerMethod = typeof balancerMethods[number];
@@ -138,14 +141,7 @@ export function createBalancersRepo({ db, now }: RepoContext): BalancersRepo {
             usedBy.map((r) => r.id),
           );
         }
-        for (const route of usedBy) {
-          await tx.delete(routes).where(eq(routes.id, route.id));
-          await recordChange(
-            tx,
-            { actor, action: "route.delete", target: route.id, before: route },
-            at,
-          );
-        }
+        for (const route of usedBy) await deleteRoute(tx, route, actor, at);
         const before = await toBalancer(tx, row);
         await tx.delete(balancers).where(eq(balancers.id, row.id));
         await recordChange(tx, { actor, action: "balancer.delete", target: row.name, before }, at);
@@ -228,23 +224,5 @@ async function writeMembers(
       route: m.route ?? null,
       status: m.status ?? "active",
     });
-  }
-}
-
-/** The row named `name` (any case), or DbNotFoundError. */
-async function findRow(q: Queryable, name: string): Promise<Row> {
-  const [row] = await q.select().from(balancers).where(eq(balancers.nameKey, nameKey(name)));
-  if (row === undefined) throw new DbNotFoundError("balancer", name);
-  return row;
-}
-
-/** Rejects `name` if another balancer has it in any case. */
-async function assertNameFree(tx: Tx, name: string, exceptId?: number): Promise<void> {
-  const [clash] = await tx.select({ name: balancers.name }).from(balancers).where(and(
-    eq(balancers.nameKey, nameKey(name)),
-    exceptId === undefined ? undefined : ne(balancers.id, exceptId),
-  ));
-  if (clash !== undefined) {
-    throw new DbConflictError(`a balancer named "${clash.name}" already exists`);
   }
 }

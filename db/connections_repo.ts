@@ -3,23 +3,24 @@
  * encrypted on the way in; API-facing objects only say whether one is set.
  * @module
  */
-import { and, asc, eq, ne } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { recordChange } from "./change_log.ts";
 import {
   type Connection,
   type ConnectionInput,
   type ConnectionPatch,
   type ConnectionSecrets,
-  type Row,
   toColumns,
   toConnection,
 } from "./connection_rows.ts";
-import { DbConflictError, DbNotFoundError } from "./errors.ts";
-import type { Queryable, Tx } from "./open.ts";
+import { DbConflictError } from "./errors.ts";
+import { namedRows } from "./named_rows.ts";
 import { grantIfUser, type GrantMethods, grantMethods } from "./permissions.ts";
 import { definedOnly, nameKey, type RepoContext } from "./repo_context.ts";
-import { readRoutes } from "./routes_repo.ts";
+import { deleteRoute, readRoutes } from "./routes_repo.ts";
 import { balancerMembers, balancers, connections, routes } from "./schema.ts";
+
+const { find: findRow, assertNameFree } = namedRows("connection");
 
 /** Connection storage; see {@linkcode createConnectionsRepo}. */
 export interface ConnectionsRepo extends GrantMethods<"connection"> {
@@ -116,14 +117,7 @@ export function createConnectionsRepo({ db, box, now }: RepoContext): Connection
             usedBy.map((r) => r.id),
           );
         }
-        for (const route of usedBy) {
-          await tx.delete(routes).where(eq(routes.id, route.id));
-          await recordChange(
-            tx,
-            { actor, action: "route.delete", target: route.id, before: route },
-            at,
-          );
-        }
+        for (const route of usedBy) await deleteRoute(tx, route, actor, at);
         await tx.delete(balancerMembers).where(eq(balancerMembers.connectionId, row.id));
         await tx.delete(connections).where(eq(connections.id, row.id));
         const before = toConnection(row);
@@ -145,22 +139,4 @@ export function createConnectionsRepo({ db, box, now }: RepoContext): Connection
       };
     },
   };
-}
-
-/** The row named `name` (any case), or DbNotFoundError. */
-async function findRow(q: Queryable, name: string): Promise<Row> {
-  const [row] = await q.select().from(connections).where(eq(connections.nameKey, nameKey(name)));
-  if (row === undefined) throw new DbNotFoundError("connection", name);
-  return row;
-}
-
-/** Rejects `name` if another connection has it in any case. */
-async function assertNameFree(tx: Tx, name: string, exceptId?: number): Promise<void> {
-  const [clash] = await tx.select({ name: connections.name }).from(connections).where(and(
-    eq(connections.nameKey, nameKey(name)),
-    exceptId === undefined ? undefined : ne(connections.id, exceptId),
-  ));
-  if (clash !== undefined) {
-    throw new DbConflictError(`a connection named "${clash.name}" already exists`);
-  }
 }

@@ -79,6 +79,15 @@ export async function readRoutes(q: Queryable, where?: SQL): Promise<Route[]> {
   }));
 }
 
+/**
+ * Deletes `route` and audits it as `route.delete`; also used when deleting a connection or
+ * balancer with force deletes the routes using it.
+ */
+export async function deleteRoute(tx: Tx, route: Route, actor: string, at: number): Promise<void> {
+  await tx.delete(routes).where(eq(routes.id, route.id));
+  await recordChange(tx, { actor, action: "route.delete", target: route.id, before: route }, at);
+}
+
 /** Builds the routes repository; every change is audited and bumps `config_version`. */
 export function createRoutesRepo({ db, now }: RepoContext): RoutesRepo {
   const getIn = async (q: Queryable, id: string): Promise<Route> => {
@@ -150,9 +159,7 @@ export function createRoutesRepo({ db, now }: RepoContext): RoutesRepo {
 
     delete: (id, actor) =>
       db.write(async (tx) => {
-        const before = await getIn(tx, id);
-        await tx.delete(routes).where(eq(routes.id, id));
-        await recordChange(tx, { actor, action: "route.delete", target: id, before }, now());
+        await deleteRoute(tx, await getIn(tx, id), actor, now());
       }),
 
     referencesTo: (connectionId) =>

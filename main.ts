@@ -46,6 +46,19 @@ async function start(args: string[]): Promise<number> {
   };
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
+  if (options.tls) {
+    Deno.addSignalListener("SIGHUP", () => {
+      gateway.reloadTls().then(
+        () => console.error("ajpgate: TLS certificate reloaded"),
+        (err) =>
+          console.error(
+            `ajpgate: TLS reload failed, keeping the current certificate: ${
+              err instanceof Error ? err.message : String(err)
+            }`,
+          ),
+      );
+    });
+  }
   await stopped.promise;
   return 0;
 }

@@ -19,6 +19,7 @@ import {
   heartbeatMsFromEnv,
   startInstanceRegistry,
 } from "../src/instance_registry.ts";
+import { startTlsFront, type TlsFront } from "../src/tls/mod.ts";
 import { createAdminApp } from "./admin.ts";
 import { createApiApp } from "./api/mod.ts";
 import { createProxyApp } from "./proxy.ts";
@@ -35,6 +36,8 @@ export interface Gateway {
   sync: ConfigSync;
   proxyAddr: Deno.NetAddr;
   adminAddr: Deno.NetAddr;
+  /** Re-reads --tls-cert/--tls-key/--tls-client-ca for new connections (SIGHUP); no-op without TLS. */
+  reloadTls(): Promise<void>;
   /** Stops accepting, waits for exchanges in flight (up to `graceMs`, default 10 s). */
   shutdown(graceMs?: number): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -83,6 +86,7 @@ export async function startGateway(
   const sync = new ConfigSync(runtime, store.repos, cliRoutes, { pollMs: hooks.pollMs });
   let proxy: Deno.HttpServer<Deno.NetAddr> | undefined;
   let admin: Deno.HttpServer<Deno.NetAddr> | undefined;
+  let tlsFront: TlsFront | undefined;
   try {
     const token = await bootstrapAdmin(store.repos, env(ADMIN_TOKEN_ENV));
     if (token) {
@@ -96,22 +100,36 @@ export async function startGateway(
       metrics.record(rec);
       if (accessLog) log.info("access", { ...rec });
     });
-    const listening = proxy = Deno.serve({
-      hostname: options.listen.hostname,
-      port: options.listen.port,
-      reusePort: share > 1,
-      onListen: () => {},
-    }, (req, info) => {
-      const local = listening.addr;
-      const client: ClientInfo = {
-        remoteAddr: info.remoteAddr.hostname,
-        remotePort: info.remoteAddr.port,
-        localAddr: local.hostname,
-        localPort: local.port,
-        isSsl: false,
-      };
-      return proxyApp.fetch(req, { client });
-    });
+    const serveProxy = (req: Request, client: ClientInfo) =>
+      Promise.resolve(proxyApp.fetch(req, { client }));
+    if (options.tls) {
+      // node:tls gives the session details AJP carries (cipher, key size, client certificate)
+      tlsFront = await startTlsFront({
+        hostname: options.listen.hostname,
+        port: options.listen.port,
+        ...options.tls,
+        reusePort: share > 1,
+        warn,
+      }, serveProxy);
+    } else {
+      const listening = proxy = Deno.serve({
+        hostname: options.listen.hostname,
+        port: options.listen.port,
+        reusePort: share > 1,
+        onListen: () => {},
+      }, (req, info) => {
+        const local = listening.addr;
+        const client: ClientInfo = {
+          remoteAddr: info.remoteAddr.hostname,
+          remotePort: info.remoteAddr.port,
+          localAddr: local.hostname,
+          localPort: local.port,
+          isSsl: false,
+        };
+        return serveProxy(req, client);
+      });
+    }
+    const proxyAddr: Deno.NetAddr = tlsFront ? { transport: "tcp", ...tlsFront.addr } : proxy!.addr;
     const adminApp = createAdminApp({
       ready: () => ready,
       metrics: () => metrics.render(),
@@ -136,12 +154,12 @@ export async function startGateway(
     }, adminApp.fetch);
     const registry = await startInstanceRegistry(
       store.repos,
-      describeInstance(instanceId, proxy.addr, admin.addr),
+      describeInstance(instanceId, proxyAddr, admin.addr),
       { heartbeatMs, warn: runtime.warn },
     );
     ready = true;
 
-    const servers = [proxy, admin];
+    const servers = proxy ? [proxy, admin] : [admin];
     let stopping: Promise<void> | null = null;
     const shutdown = (graceMs = 10_000) => {
       stopping ??= (async () => {
@@ -150,7 +168,10 @@ export async function startGateway(
         const unregistered = registry.stop();
         let timer: ReturnType<typeof setTimeout> | undefined;
         const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, graceMs));
-        await Promise.race([Promise.all(servers.map((s) => s.shutdown())), grace]);
+        await Promise.race([
+          Promise.all([...servers.map((s) => s.shutdown()), tlsFront?.shutdown(graceMs)]),
+          grace,
+        ]);
         clearTimeout(timer);
         runtime.shutdown();
         await unregistered;
@@ -165,14 +186,15 @@ export async function startGateway(
       log,
       store,
       sync,
-      proxyAddr: proxy.addr,
+      proxyAddr,
+      reloadTls: () => tlsFront?.reload() ?? Promise.resolve(),
       adminAddr: admin.addr,
       shutdown,
       [Symbol.asyncDispose]: () => shutdown(),
     };
   } catch (err) {
     sync.stop();
-    await Promise.all([proxy?.shutdown(), admin?.shutdown()]);
+    await Promise.all([proxy?.shutdown(), admin?.shutdown(), tlsFront?.shutdown(0)]);
     runtime.shutdown();
     store.close();
     throw err;

@@ -28,12 +28,13 @@ export function splitTarget(url: string): RequestTarget {
 }
 
 /**
- * Throws 400 when a path segment is a dot segment once its ";" parameters are removed and
- * its "%2e" decoded, the way Tomcat normalises it; the URL parser has already resolved the
- * plain ones.
+ * Throws 400 when a path segment is a dot segment ("." or ".."), also once its ";"
+ * parameters are removed and its "%2e" decoded, the way Tomcat normalises it. The request
+ * target arrives as the client sent it, so "/app/../manager" would otherwise be routed by
+ * its "/app" prefix and then resolved by Tomcat to "/manager".
  */
 export function assertNoHiddenDotSegments(path: string): void {
-  if (path.indexOf(";") < 0 && path.indexOf("%") < 0) return;
+  if (path.indexOf(".") < 0 && path.indexOf("%") < 0) return;
   for (const segment of path.split("/")) {
     const bare = segment.split(";", 1)[0].replace(/%2e/gi, ".");
     if (bare === "." || bare === "..") {

@@ -13,10 +13,22 @@ Deno.test("splitTarget keeps the raw path and query", () => {
 });
 
 Deno.test("assertNoHiddenDotSegments refuses what Tomcat would resolve as a dot segment", () => {
-  for (const bad of ["/app/..;/manager", "/app/%2e%2e/x", "/app/.;x/y", "/a/%2E/b"]) {
+  for (
+    const bad of [
+      "/app/..;/manager",
+      "/app/%2e%2e/x",
+      "/app/.;x/y",
+      "/a/%2E/b",
+      "/app/../manager",
+      "/a/./b",
+      "/a/..",
+    ]
+  ) {
     assert.throws(() => assertNoHiddenDotSegments(bad), GatewayError, bad);
   }
-  for (const ok of ["/app;jsessionid=1.t1/x", "/a%20b/c", "/a/..b/c", "/a/%2e%2ex"]) {
+  for (
+    const ok of ["/app;jsessionid=1.t1/x", "/a%20b/c", "/a/..b/c", "/a/%2e%2ex", "/f.txt", "/a.b/c"]
+  ) {
     assertNoHiddenDotSegments(ok);
   }
 });

@@ -307,6 +307,16 @@ Deno.test({
       },
     );
 
+    await t.step("dot segments that Tomcat would resolve are refused with 400", async () => {
+      for (const target of ["/app/../manager/html", "/app/..;/manager/html", "/app/%2e%2e/x"]) {
+        const raw = await rawRequest(
+          port,
+          `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close`,
+        );
+        assert.equal(raw.status, 400, target);
+      }
+    });
+
     await t.step("a header exactly filling the packet passes; one byte more gets 431", async () => {
       const status = async (n: number) => {
         const r = await fetch(gw.url("/app/probe/fill"), { headers: { "x-fill": "a".repeat(n) } });

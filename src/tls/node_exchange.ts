@@ -46,9 +46,11 @@ export async function serveNodeExchange(
     }
   });
   let response: Response;
+  let release = () => {};
   try {
-    const request = toWebRequest(req, authorityOf(client), aborter.signal);
-    response = await handler(request, client);
+    const web = toWebRequest(req, authorityOf(client), aborter.signal);
+    release = web.release;
+    response = await handler(web.request, client);
   } catch (err) {
     if (!(err instanceof GatewayError)) {
       hooks.warn(`tls: handler failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -57,14 +59,18 @@ export async function serveNodeExchange(
       ? err.toResponse()
       : new GatewayError("internal", "internal gateway error").toResponse();
   }
-  if (aborter.signal.aborted) {
-    await response.body?.cancel(aborter.signal.reason).catch(ignore);
-    return "client_gone";
+  try {
+    if (aborter.signal.aborted) {
+      await response.body?.cancel(aborter.signal.reason).catch(ignore);
+      return "client_gone";
+    }
+    return await writeWebResponse(res, response, {
+      head: req.method === "HEAD",
+      close: hooks.closing(),
+    }, watch);
+  } finally {
+    release();
   }
-  return await writeWebResponse(res, response, {
-    head: req.method === "HEAD",
-    close: hooks.closing(),
-  }, watch);
 }
 
 function authorityOf(client: ClientInfo): string {

@@ -22,6 +22,17 @@ const AUTHORITY = /^[A-Za-z0-9\-._~!$&'()*+,;=%:[\]]+$/;
 // origin-form (RFC 9112 3.2.1): "/" then visible characters; node has checked the bytes.
 const ORIGIN_FORM = /^\/[^\s#]*$/;
 
+/** A web request and the way to let go of its body. */
+export interface WebRequest {
+  request: Request;
+  /**
+   * Call once the response is done: the unread rest of the body is discarded (a reader
+   * still waiting gets an error) and the connection reads again, so an ignored upload
+   * cannot stall an HTTP/1.1 keep-alive connection.
+   */
+  release(): void;
+}
+
 /**
  * The web `Request` for `req`. `fallbackAuthority` stands in for a missing Host (HTTP/1.0).
  * `signal` becomes the request's signal (abort it when the client goes away). GET and HEAD
@@ -32,13 +43,13 @@ export function toWebRequest(
   req: NodeServerRequest,
   fallbackAuthority: string,
   signal: AbortSignal,
-): Request {
+): WebRequest {
   const h2 = "stream" in req;
   const method = req.method ?? "GET";
   const target = req.url ?? "";
-  const authority = (h2 ? req.authority : req.headers.host) || fallbackAuthority;
+  const authority = (h2 ? req.authority : undefined) || req.headers.host || fallbackAuthority;
   if (!AUTHORITY.test(authority)) {
-    throw new GatewayError("bad_request", `invalid request authority "${authority}"`);
+    throw new GatewayError("bad_request", "invalid Host header or :authority");
   }
   if (!ORIGIN_FORM.test(target)) {
     throw new GatewayError("bad_request", "request target is not in origin form");
@@ -55,16 +66,17 @@ export function toWebRequest(
     request = new Request(url, {
       method,
       headers,
-      body,
+      body: body?.stream ?? null,
       signal,
       duplex: "half",
     } as RequestInit);
   } catch (err) {
+    body?.release();
     throw new GatewayError("bad_request", `request cannot be represented: ${messageOf(err)}`);
   }
   // The URL parser resolves dot segments and percent-encodes; keep the target as sent.
   if (request.url !== url) Object.defineProperty(request, "url", { value: url });
-  return request;
+  return { request, release: body?.release ?? (() => {}) };
 }
 
 /**
@@ -94,17 +106,33 @@ export interface Pausable {
 }
 
 /**
- * The TCP socket under an HTTP/1.x request's TLS socket. Deno 2.9.6's node:tls keeps
- * reading and decrypting while the TLS socket and the request are paused (its TLSWrap
- * `readStop()` does not reach TCP): a 300 MB upload to a paused handler grew the heap by
- * ~515 MB. Pausing the TCP socket underneath (`_parent`, node's own field for the wrapped
- * socket) stops it (growth 0.1 MB). HTTP/2 needs none of this: its flow control holds.
+ * The TCP handle under an HTTP/1.x request's TLS socket, as something to pause. Deno 2.9.6's
+ * node:tls keeps reading and decrypting while the request and its TLS socket are paused
+ * (TLSWrap's `readStop()` does not reach TCP): a 300 MB upload to a paused handler grew the
+ * process by ~515 MB. Stopping the TCP handle itself (`_handle._nativeTcpHandle`, where
+ * Deno's TLSWrap keeps it) holds the client back (growth 0.4 MB). Pausing the wrapped
+ * `_parent` socket instead also stops it but sometimes never restarts. Null when the
+ * handle is not there (another runtime), leaving node's own flow control. HTTP/2 needs
+ * none of this: its flow control holds.
  */
 export function transportOf(req: IncomingMessage): Pausable | null {
-  const parent = (req.socket as { _parent?: Partial<Pausable> } | null)?._parent;
-  return typeof parent?.pause === "function" && typeof parent.resume === "function"
-    ? parent as Pausable
-    : null;
+  const handle = (req.socket as { _handle?: { _nativeTcpHandle?: NativeHandle } } | null)
+    ?._handle?._nativeTcpHandle;
+  if (typeof handle?.readStop !== "function" || typeof handle.readStart !== "function") {
+    return null;
+  }
+  return { pause: () => handle.readStop(), resume: () => handle.readStart() };
+}
+
+interface NativeHandle {
+  readStop(): number;
+  readStart(): number;
+}
+
+/** A web stream over a node readable, and the way to let go of it (see {@link WebRequest}). */
+export interface WebBody {
+  stream: ReadableStream<Uint8Array>;
+  release(): void;
 }
 
 /**
@@ -112,14 +140,12 @@ export function transportOf(req: IncomingMessage): Pausable | null {
  * given) stays paused until the reader pulls, and pauses again once
  * `BODY_HIGH_WATER_MARK` bytes wait unread, so a slow backend slows the client down (TCP or
  * HTTP/2 flow control) instead of filling memory. It errors when the node stream closes
- * before its end (the client went away). Cancelling it discards the rest of the body
- * without closing the connection, so a response can still be sent.
+ * before its end (the client went away). Cancelling or releasing it discards the rest of
+ * the body without closing the connection, so a response can still be sent.
  */
-export function nodeReadableToWeb(
-  src: Readable,
-  transport: Pausable | null = null,
-): ReadableStream<Uint8Array> {
+export function nodeReadableToWeb(src: Readable, transport: Pausable | null = null): WebBody {
   let settled = false;
+  let fail: (err?: unknown) => void = () => {};
   const pause = () => {
     src.pause();
     transport?.pause();
@@ -128,7 +154,7 @@ export function nodeReadableToWeb(
     transport?.resume();
     src.resume();
   };
-  return new ReadableStream<Uint8Array>({
+  const stream = new ReadableStream<Uint8Array>({
     start(controller) {
       pause();
       src.on("data", (chunk: Uint8Array) => {
@@ -142,7 +168,7 @@ export function nodeReadableToWeb(
         transport?.resume(); // the next request on the connection
         controller.close();
       });
-      const fail = (err?: unknown) => {
+      fail = (err?: unknown) => {
         if (settled) return;
         settled = true;
         controller.error(
@@ -160,6 +186,13 @@ export function nodeReadableToWeb(
       resume();
     },
   }, new ByteLengthQueuingStrategy({ highWaterMark: BODY_HIGH_WATER_MARK }));
+  return {
+    stream,
+    release() {
+      fail(new Error("the response ended before the request body was read"));
+      resume();
+    },
+  };
 }
 
 function messageOf(err: unknown): string {

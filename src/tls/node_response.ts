@@ -178,11 +178,14 @@ function drainedOrEnded(res: NodeServerResponse): Promise<void> {
   });
 }
 
-/** `p`'s value if it settles before the next macrotask, else undefined. */
-function soon<T>(p: Promise<T>): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const later = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), 0);
-  });
-  return Promise.race([p, later]).finally(() => clearTimeout(timer));
+/**
+ * `p`'s outcome if it settles within a few microtask turns, else undefined. A buffered body
+ * answers its first read in 2-3 turns; one waiting for I/O takes a macrotask at least. A
+ * timer here cost ~9 % of requests per second.
+ */
+async function soon<T>(p: Promise<T>): Promise<T | undefined> {
+  let settled = false;
+  p.then(() => settled = true, () => settled = true);
+  for (let turn = 0; turn < 16 && !settled; turn++) await null;
+  return settled ? await p : undefined;
 }

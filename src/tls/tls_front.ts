@@ -24,7 +24,7 @@
  * ```
  * @module
  */
-import { createSecureServer, type Http2ServerRequest, type ServerHttp2Session } from "node:http2";
+import { createSecureServer, type ServerHttp2Session } from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import type { ClientInfo } from "../build_forward.ts";
@@ -39,7 +39,12 @@ export interface TlsFrontOptions extends TlsMaterialFiles {
   hostname: string;
   /** 0 picks a free port (see {@link TlsFront.addr}). */
   port: number;
-  /** Close a connection idle this long with no request in flight. Default 60 000 ms. */
+  /** Share the port with other processes (SO_REUSEPORT, as `--workers` does). Default false. */
+  reusePort?: boolean;
+  /**
+   * Close a connection idle this long with no request in flight. Default 60 000 ms
+   * (HTTP/1.x keep-alive: node's http layer enforces it, Deno's adding 1 s).
+   */
   idleTimeoutMs?: number;
   /** Told about handler failures and server errors. Default console.error. */
   warn?: (message: string) => void;
@@ -48,9 +53,15 @@ export interface TlsFrontOptions extends TlsMaterialFiles {
 /** A running TLS listener. */
 export interface TlsFront {
   addr: { hostname: string; port: number };
-  /** Re-reads the certificate, key and client CA for new connections; throws and keeps the old ones if they are unusable. */
+  /**
+   * Re-reads the certificate, key and client CA for new connections; throws and keeps the
+   * current ones if the files are unusable.
+   */
   reload(): Promise<void>;
-  /** Stops accepting and ends connections, waiting up to `graceMs` (default 10 000) for requests in flight. */
+  /**
+   * Stops accepting and ends connections, waiting up to `graceMs` (default 10 000) for
+   * requests in flight. Idempotent.
+   */
   shutdown(graceMs?: number): Promise<void>;
 }
 
@@ -88,9 +99,11 @@ export async function startTlsFront(
   // HTTP/1.x keep-alive: node's http layer re-arms the socket timeout after each answer
   // with this (plus 1 s in Deno) and destroys the idle socket itself.
   Object.assign(server, { keepAliveTimeout: idleTimeoutMs });
-  // Every accepted TCP socket (handshaking or not), and the established connections.
+  // Every accepted TCP socket (handshaking or not), and the established connections by
+  // their remote endpoint: HTTP/2 code only sees `session.socket`, a proxy of the TLS socket
+  // that cannot be used as its identity (nor be ended or destroyed).
   const accepted = new Set<Socket>();
-  const connections = new Map<TLSSocket, Connection>();
+  const connections = new Map<string, Connection>();
   let draining = false;
   let onEmpty: (() => void) | null = null;
   const forget = () => {
@@ -104,11 +117,13 @@ export async function startTlsFront(
       forget();
     });
   });
-  server.on("secureConnection", (socket: TLSSocket) => {
+  // Ahead of node:http2's own listener, which creates the HTTP/2 session.
+  server.prependListener("secureConnection", (socket: TLSSocket) => {
+    const key = endpointOf(socket);
     const conn: Connection = { socket, active: 0, session: null, client: null };
-    connections.set(socket, conn);
+    connections.set(key, conn);
     socket.once("close", () => {
-      connections.delete(socket);
+      if (connections.get(key) === conn) connections.delete(key);
       forget();
     });
     // Before the first HTTP/1.x request, and on HTTP/2 always.
@@ -119,7 +134,7 @@ export async function startTlsFront(
   server.on("session", (session: ServerHttp2Session) => {
     session.on("error", ignore);
     session.setLocalWindowSize(H2_CONNECTION_WINDOW);
-    const conn = connections.get(session.socket as TLSSocket);
+    const conn = session.socket && connections.get(endpointOf(session.socket));
     if (conn) conn.session = session;
   });
   // A failed handshake (no or an untrusted client certificate, not TLS at all) is the
@@ -131,10 +146,19 @@ export async function startTlsFront(
   });
 
   async function exchange(req: NodeServerRequest, res: NodeServerResponse): Promise<void> {
-    const socket = ("stream" in req ? socketOfStream(req) : req.socket) as TLSSocket;
-    const conn = connections.get(socket) ??
-      { socket, active: 0, session: null, client: null };
-    conn.client ??= tlsClientInfo(socket);
+    const session = "stream" in req ? req.stream.session : undefined;
+    const seen = session ? session.socket : req.socket;
+    const conn = seen ? connections.get(endpointOf(seen)) : undefined;
+    if (!conn) {
+      // Not tracked (closed meanwhile): answer it all the same.
+      const client: ClientInfo = seen
+        ? tlsClientInfo(seen as TLSSocket)
+        : { remoteAddr: "", remotePort: 0, localAddr: "", localPort: 0, isSsl: true };
+      await serveNodeExchange(req, res, client, handler, { closing: () => draining, warn });
+      return;
+    }
+    if (session) conn.session ??= session as ServerHttp2Session;
+    conn.client ??= tlsClientInfo(conn.socket);
     conn.active++;
     try {
       await serveNodeExchange(req, res, conn.client, handler, {
@@ -149,10 +173,13 @@ export async function startTlsFront(
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(opts.port, opts.hostname, () => {
-      server.off("error", reject);
-      resolve();
-    });
+    server.listen(
+      { port: opts.port, host: opts.hostname, reusePort: opts.reusePort ?? false },
+      () => {
+        server.off("error", reject);
+        resolve();
+      },
+    );
   }).catch((err) => {
     throw new Error(
       `cannot listen for TLS on ${opts.hostname}:${opts.port}: ${
@@ -173,13 +200,11 @@ export async function startTlsFront(
       }
       const empty = new Promise<void>((resolve) => onEmpty = resolve);
       forget();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, graceMs));
-      await Promise.race([empty, grace]);
-      clearTimeout(timer);
+      await settledWithin(empty, graceMs);
       for (const conn of connections.values()) conn.socket.destroy();
       for (const socket of accepted) socket.destroy();
-      await empty;
+      // Destroyed sockets report 'close' at once; do not hang on one that does not.
+      await settledWithin(empty, 1000);
     })();
     return stopping;
   };
@@ -194,7 +219,10 @@ export async function startTlsFront(
   };
 }
 
-/** Graceful end: GOAWAY on HTTP/2 (streams in flight finish), FIN after the last answer on HTTP/1.1. */
+/**
+ * Graceful end: GOAWAY on HTTP/2 (streams in flight finish), close_notify and FIN after the
+ * last answer on HTTP/1.1.
+ */
 function closeConnection(conn: Connection): void {
   if (conn.session) {
     if (!conn.session.closed) conn.session.close();
@@ -203,8 +231,17 @@ function closeConnection(conn: Connection): void {
   }
 }
 
-function socketOfStream(req: Http2ServerRequest): TLSSocket {
-  return req.stream.session?.socket as TLSSocket;
+/** Waits for `p`, at most `ms`. */
+async function settledWithin(p: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => timer = setTimeout(resolve, ms));
+  await Promise.race([p, late]);
+  clearTimeout(timer);
+}
+
+/** A connection's remote address and port, unique among one listener's connections. */
+function endpointOf(socket: { remoteAddress?: string; remotePort?: number }): string {
+  return `${socket.remoteAddress}|${socket.remotePort}`;
 }
 
 function ignore(): void {}

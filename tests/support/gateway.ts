@@ -33,6 +33,8 @@ export interface TestGatewayOptions {
   hooks?: GatewayHooks;
   /** Log level of the in-memory log; default info. */
   logLevel?: LogLevel;
+  /** Extra command-line arguments for `start` (e.g. --tls-cert FILE). */
+  args?: string[];
 }
 
 /** See module doc. */
@@ -42,7 +44,7 @@ export async function startTestGateway(
 ): Promise<TestGateway> {
   const args = ["--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"];
   for (const p of proxyPass) args.push("--proxy-pass", p);
-  args.push("--db", options.db ?? ":memory:");
+  args.push("--db", options.db ?? ":memory:", ...(options.args ?? []));
   const env: Record<string, string> = { AJPGATE_ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...options.env };
   const warnings: string[] = [];
   const sink = memorySink();
@@ -58,7 +60,10 @@ export async function startTestGateway(
     ...gw,
     warnings,
     logLines: sink.lines,
-    url: (path) => `http://127.0.0.1:${gw.proxyAddr.port}${path}`,
+    url: (path) =>
+      `${
+        options.args?.includes("--tls-cert") ? "https" : "http"
+      }://127.0.0.1:${gw.proxyAddr.port}${path}`,
     adminUrl,
     api: (method, path, body, token = TEST_ADMIN_TOKEN) =>
       fetch(adminUrl(path), {

@@ -1,0 +1,587 @@
+/**
+ * The TLS listener end to end: HTTP/1.1 and HTTP/2 through `startTlsFront` with fetch,
+ * node:http2 and raw TLS sockets as clients, certificates made with openssl per test.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { connect as h2connect } from "node:http2";
+import { connect as tlsConnect } from "node:tls";
+import type { ClientInfo } from "../src/build_forward.ts";
+import { startTlsFront, type TlsFront, type TlsFrontOptions } from "../src/tls/mod.ts";
+import { type Certs, makeCerts } from "./support/certs.ts";
+
+// --- helpers --------------------------------------------------------------------------
+
+async function front(
+  certs: Certs,
+  handler: (req: Request, client: ClientInfo) => Promise<Response>,
+  extra: Partial<TlsFrontOptions> = {},
+): Promise<TlsFront & AsyncDisposable> {
+  const f = await startTlsFront({
+    hostname: "127.0.0.1",
+    port: 0,
+    certFile: certs.certFile,
+    keyFile: certs.keyFile,
+    clientCaFile: null,
+    ...extra,
+  }, handler);
+  return Object.assign(f, { [Symbol.asyncDispose]: () => f.shutdown(500) });
+}
+
+function httpClient(
+  certs: Certs,
+  extra: Partial<Deno.CreateHttpClientOptions & Deno.TlsCertifiedKeyPem> = {},
+) {
+  return Deno.createHttpClient({ caCerts: [certs.ca], ...extra });
+}
+
+/** Echoes method, URL, body and the ClientInfo as JSON. */
+async function echo(req: Request, client: ClientInfo): Promise<Response> {
+  const body = req.body === null ? null : await req.text();
+  return Response.json({ method: req.method, url: req.url, body, client });
+}
+
+function assertSession(client: ClientInfo, port: number): void {
+  assert.equal(client.isSsl, true);
+  assert.equal(client.remoteAddr, "127.0.0.1");
+  assert.equal(client.localPort, port);
+  assert.ok(client.tls, "tls info present");
+  assert.ok(client.tls.cipher.length > 0, "cipher named");
+  assert.ok([128, 256].includes(client.tls.keySize), `key size ${client.tls.keySize}`);
+  assert.match(client.tls.protocol, /^TLSv1\.[23]$/);
+}
+
+/** Byte i of a pattern body is i mod 256. */
+function patternStream(
+  total: number,
+  seen: { produced: number; cancelled: () => void },
+): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (seen.produced >= total) return controller.close();
+      const n = Math.min(64 * 1024, total - seen.produced);
+      const chunk = new Uint8Array(n);
+      for (let i = 0; i < n; i++) chunk[i] = (seen.produced + i) & 0xff;
+      seen.produced += n;
+      controller.enqueue(chunk);
+    },
+    cancel() {
+      seen.cancelled();
+    },
+  }, { highWaterMark: 0 });
+}
+
+function checkPattern(chunk: Uint8Array, offset: number): void {
+  for (let i = 0; i < chunk.length; i++) {
+    if (chunk[i] !== ((offset + i) & 0xff)) throw new Error(`byte ${offset + i} is wrong`);
+  }
+}
+
+function deferred<T = void>() {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => resolve = r);
+  return { promise, resolve };
+}
+
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const fail = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, fail]).finally(() => clearTimeout(timer));
+}
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A raw HTTP/1.1 connection over TLS for keep-alive and request-target checks. */
+async function rawTls(certs: Certs, port: number) {
+  const conn = await Deno.connectTls({
+    hostname: "127.0.0.1",
+    port,
+    caCerts: [certs.ca],
+    alpnProtocols: ["http/1.1"],
+  });
+  const buf = new Uint8Array(64 * 1024);
+  let pending = "";
+  return {
+    conn,
+    /** Sends `head` and reads one response with a Content-Length body. */
+    /** Writes all of `bytes` (a TLS write may take only part). */
+    async send(bytes: Uint8Array): Promise<void> {
+      for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
+    },
+    async request(head: string): Promise<{ status: number; headers: string; body: string }> {
+      await this.send(new TextEncoder().encode(head));
+      for (;;) {
+        const end = pending.indexOf("\r\n\r\n");
+        if (end >= 0) {
+          const headers = pending.slice(0, end);
+          const length = Number(/content-length: *(\d+)/i.exec(headers)?.[1] ?? 0);
+          if (pending.length >= end + 4 + length) {
+            const body = pending.slice(end + 4, end + 4 + length);
+            pending = pending.slice(end + 4 + length);
+            return { status: Number(headers.split(" ")[1]), headers, body };
+          }
+        }
+        const n = await conn.read(buf);
+        if (n === null) throw new Error("connection closed");
+        pending += new TextDecoder().decode(buf.subarray(0, n));
+      }
+    },
+    /** Resolves with true when the server closes the connection. */
+    async closedByPeer(): Promise<boolean> {
+      try {
+        return (await conn.read(buf)) === null;
+      } catch {
+        return true;
+      }
+    },
+    close: () => {
+      try {
+        conn.close();
+      } catch { /* closed already */ }
+    },
+  };
+}
+
+/** Subject CN of the certificate a fresh connection is served. */
+function servedCn(certs: Certs, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect(
+      { host: "127.0.0.1", port, ca: certs.ca, servername: "localhost" },
+      () => {
+        const cn = socket.getPeerCertificate().subject.CN;
+        socket.end();
+        resolve(Array.isArray(cn) ? cn[0] : cn);
+      },
+    );
+    socket.on("error", reject);
+  });
+}
+
+/** A text response with Content-Length, for the raw HTTP/1.1 reader. */
+function sized(text: string): Response {
+  return new Response(text, { headers: { "content-length": String(text.length) } });
+}
+
+const normalizePem = (pem: string) => pem.replace(/\r/g, "").trim();
+
+// --- tests ----------------------------------------------------------------------------
+
+Deno.test("HTTP/1.1 GET and POST round trip with the TLS session in ClientInfo", async () => {
+  await using certs = await makeCerts();
+  await using f = await front(certs, echo);
+  using client = httpClient(certs, { http2: false });
+  const base = `https://localhost:${f.addr.port}`;
+
+  const get = await fetch(`${base}/app/x?a=1&b=%20`, { client });
+  const got = await get.json();
+  assert.equal(get.status, 200);
+  assert.equal(got.method, "GET");
+  assert.equal(got.url, `${base}/app/x?a=1&b=%20`);
+  assert.equal(got.body, null);
+  assertSession(got.client, f.addr.port);
+  assert.equal(got.client.tls.clientCertPem, undefined);
+
+  const text = "x".repeat(100_000) + "é";
+  const post = await fetch(`${base}/app/post`, { client, method: "POST", body: text });
+  const posted = await post.json();
+  assert.equal(posted.method, "POST");
+  assert.equal(posted.body, text);
+  assertSession(posted.client, f.addr.port);
+});
+
+Deno.test("HTTP/2 is negotiated with ALPN and carries requests both ways", async () => {
+  await using certs = await makeCerts();
+  await using f = await front(certs, async (req, client) => {
+    const res = await echo(req, client);
+    res.headers.append("set-cookie", "a=1");
+    res.headers.append("set-cookie", "b=2");
+    return res;
+  });
+  const session = h2connect(`https://localhost:${f.addr.port}`, { ca: certs.ca });
+  try {
+    const result = await new Promise<
+      { alpn: string; headers: Record<string, unknown>; body: string }
+    >(
+      (resolve, reject) => {
+        const stream = session.request({
+          ":method": "POST",
+          ":path": "/app/../h2?q=%zz",
+          "cookie": "c=1",
+        });
+        stream.end("h2 body");
+        let body = "";
+        let headers: Record<string, unknown> = {};
+        stream.setEncoding("utf8");
+        stream.on("response", (h) => headers = h);
+        stream.on("data", (d: string) => body += d);
+        stream.on("end", () => resolve({ alpn: session.alpnProtocol ?? "", headers, body }));
+        stream.on("error", reject);
+      },
+    );
+    assert.equal(result.alpn, "h2");
+    assert.equal(result.headers[":status"], 200);
+    assert.deepEqual(result.headers["set-cookie"], ["a=1", "b=2"]);
+    const echoed = JSON.parse(result.body);
+    assert.equal(echoed.url, `https://localhost:${f.addr.port}/app/../h2?q=%zz`, "target kept raw");
+    assert.equal(echoed.body, "h2 body");
+    assertSession(echoed.client, f.addr.port);
+  } finally {
+    session.close();
+  }
+
+  using client = httpClient(certs, { http1: false, http2: true });
+  const res = await fetch(`https://localhost:${f.addr.port}/fetch`, {
+    client,
+    method: "PUT",
+    body: "b",
+  });
+  assert.equal((await res.json()).body, "b");
+});
+
+Deno.test("HTTP/1.1 keeps the raw request target and refuses a bad Host", async () => {
+  await using certs = await makeCerts();
+  await using f = await front(certs, (req) => Promise.resolve(sized(req.url)));
+  const raw = await rawTls(certs, f.addr.port);
+  try {
+    const ok = await raw.request(
+      "GET /a/../b%2e;x?y=%zz&z= HTTP/1.1\r\nHost: example.test\r\n\r\n",
+    );
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body, "https://example.test/a/../b%2e;x?y=%zz&z=");
+    const bad = await raw.request("GET /x HTTP/1.1\r\nHost: evil/path\r\n\r\n");
+    assert.equal(bad.status, 400);
+  } finally {
+    raw.close();
+  }
+});
+
+Deno.test("an unread request body does not stall a keep-alive connection", async () => {
+  await using certs = await makeCerts();
+  await using f = await front(certs, (req) => Promise.resolve(sized(new URL(req.url).pathname)));
+  const raw = await rawTls(certs, f.addr.port);
+  try {
+    const size = 20 * 1024 * 1024;
+    const head = `POST /ignored HTTP/1.1\r\nHost: h\r\nContent-Length: ${size}\r\n\r\n`;
+    await raw.send(new TextEncoder().encode(head));
+    const sending = raw.send(new Uint8Array(size)); // the handler never reads it
+    const first = await raw.request("");
+    await sending;
+    assert.equal(first.body, "/ignored");
+    const second = await raw.request("GET /next HTTP/1.1\r\nHost: h\r\n\r\n");
+    assert.equal(second.body, "/next");
+  } finally {
+    raw.close();
+  }
+});
+
+Deno.test("a client CA requires a client certificate and forwards it as PEM", async () => {
+  await using certs = await makeCerts();
+  await using f = await front(certs, echo, { clientCaFile: certs.caFile });
+  const url = `https://localhost:${f.addr.port}/cert`;
+
+  using withCert = httpClient(certs, { cert: certs.clientCert, key: certs.clientKey });
+  const got = await (await fetch(url, { client: withCert })).json();
+  assertSession(got.client, f.addr.port);
+  assert.equal(normalizePem(got.client.tls.clientCertPem), normalizePem(certs.clientCert));
+
+  using without = httpClient(certs);
+  await assert.rejects(() => fetch(url, { client: without }).then((r) => r.text()));
+});
+
+Deno.test("a 20 MB download streams with backpressure", async () => {
+  await using certs = await makeCerts();
+  const total = 20 * 1024 * 1024;
+  const seen = { produced: 0, cancelled: () => {} };
+  await using f = await front(
+    certs,
+    () => Promise.resolve(new Response(patternStream(total, seen))),
+  );
+  for (const http2 of [false, true]) {
+    seen.produced = 0;
+    using client = httpClient(certs, { http1: !http2, http2 });
+    const res = await fetch(`https://localhost:${f.addr.port}/big`, { client });
+    const reader = res.body!.getReader();
+    let received = 0;
+    let ahead = -1;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      checkPattern(value, received);
+      received += value.length;
+      if (ahead < 0 && received >= 1024 * 1024) {
+        await delay(500); // a slow client: the producer must wait for it
+        ahead = seen.produced - received;
+      }
+    }
+    assert.equal(received, total);
+    assert.ok(ahead < 8 * 1024 * 1024, `${http2 ? "h2" : "h1"}: producer ran ${ahead} bytes ahead`);
+  }
+});
+
+Deno.test("a 20 MB upload streams with backpressure", async () => {
+  await using certs = await makeCerts();
+  const total = 20 * 1024 * 1024;
+  const sent = { produced: 0, cancelled: () => {} };
+  await using f = await front(certs, async (req) => {
+    const reader = req.body!.getReader();
+    let received = 0;
+    let ahead = -1;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      checkPattern(value, received);
+      received += value.length;
+      if (ahead < 0 && received >= 1024 * 1024) {
+        await delay(500); // a slow backend: the client must wait for it
+        ahead = sent.produced - received;
+      }
+    }
+    return Response.json({ received, ahead });
+  });
+  for (const http2 of [false, true]) {
+    sent.produced = 0;
+    using client = httpClient(certs, { http1: !http2, http2 });
+    const res = await fetch(`https://localhost:${f.addr.port}/up`, {
+      client,
+      method: "POST",
+      body: patternStream(total, sent),
+    });
+    const { received, ahead } = await res.json();
+    assert.equal(received, total);
+    assert.ok(ahead < 8 * 1024 * 1024, `${http2 ? "h2" : "h1"}: client ran ${ahead} bytes ahead`);
+  }
+});
+
+Deno.test("a client going away mid-download cancels the response body", async () => {
+  await using certs = await makeCerts();
+  for (const http2 of [false, true]) {
+    const cancelled = deferred();
+    const aborted = deferred();
+    const seen = { produced: 0, cancelled: () => cancelled.resolve() };
+    await using f = await front(certs, (req) => {
+      req.signal.addEventListener("abort", () => aborted.resolve());
+      return Promise.resolve(new Response(patternStream(Infinity, seen)));
+    });
+    using client = httpClient(certs, { http1: !http2, http2 });
+    const stop = new AbortController();
+    const res = await fetch(`https://localhost:${f.addr.port}/endless`, {
+      client,
+      signal: stop.signal,
+    });
+    const reader = res.body!.getReader();
+    let received = 0;
+    while (received < 256 * 1024) received += (await reader.read()).value!.length;
+    stop.abort();
+    await reader.cancel().catch(() => {});
+    await within(cancelled.promise, 5000, `${http2 ? "h2" : "h1"}: body cancel`);
+    await within(aborted.promise, 5000, `${http2 ? "h2" : "h1"}: request signal`);
+  }
+});
+
+Deno.test("headers go out before a slow first body chunk", async () => {
+  await using certs = await makeCerts();
+  await using f = await front(certs, () =>
+    Promise.resolve(
+      new Response(
+        new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            await delay(800);
+            controller.enqueue(new TextEncoder().encode("late"));
+            controller.close();
+          },
+        }, { highWaterMark: 0 }),
+        { headers: { "content-type": "text/event-stream" } },
+      ),
+    ));
+  for (const http2 of [false, true]) {
+    using client = httpClient(certs, { http1: !http2, http2 });
+    const started = Date.now();
+    const res = await fetch(`https://localhost:${f.addr.port}/events`, { client });
+    const headersAfter = Date.now() - started;
+    assert.ok(headersAfter < 500, `${http2 ? "h2" : "h1"}: headers after ${headersAfter} ms`);
+    assert.equal(await res.text(), "late");
+  }
+});
+
+Deno.test("a body failing mid-way aborts the response instead of ending it", async () => {
+  await using certs = await makeCerts();
+  await using f = await front(certs, () => {
+    let sent = 0;
+    return Promise.resolve(
+      new Response(
+        new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (sent >= 256 * 1024) return controller.error(new Error("backend went away"));
+            sent += 64 * 1024;
+            controller.enqueue(new Uint8Array(64 * 1024));
+          },
+        }),
+      ),
+    );
+  });
+  for (const http2 of [false, true]) {
+    using client = httpClient(certs, { http1: !http2, http2 });
+    const res = await fetch(`https://localhost:${f.addr.port}/broken`, { client });
+    assert.equal(res.status, 200);
+    await assert.rejects(() => res.arrayBuffer(), `${http2 ? "h2" : "h1"}: truncated body`);
+  }
+});
+
+Deno.test("reload swaps the certificate for new connections and keeps open ones", async () => {
+  await using certs = await makeCerts();
+  await using f = await front(certs, (req) => Promise.resolve(sized(new URL(req.url).pathname)));
+  assert.equal(await servedCn(certs, f.addr.port), "server");
+  const raw = await rawTls(certs, f.addr.port);
+  try {
+    assert.equal((await raw.request("GET /one HTTP/1.1\r\nHost: h\r\n\r\n")).body, "/one");
+
+    await Deno.copyFile(certs.cert2File, certs.certFile);
+    await Deno.copyFile(certs.key2File, certs.keyFile);
+    await f.reload();
+    assert.equal(await servedCn(certs, f.addr.port), "server2");
+    assert.equal((await raw.request("GET /two HTTP/1.1\r\nHost: h\r\n\r\n")).body, "/two");
+
+    // Unusable files are refused and the current certificate stays.
+    await Deno.writeTextFile(certs.keyFile, await Deno.readTextFile(`${certs.dir}/client.key`));
+    await assert.rejects(() => f.reload(), /does not match the private key/);
+    assert.equal(await servedCn(certs, f.addr.port), "server2");
+    assert.equal((await raw.request("GET /three HTTP/1.1\r\nHost: h\r\n\r\n")).body, "/three");
+  } finally {
+    raw.close();
+  }
+});
+
+Deno.test("two fronts share a port with reusePort; without it the port is refused", async () => {
+  await using certs = await makeCerts();
+  await using a = await front(certs, () => Promise.resolve(new Response("a")), { reusePort: true });
+  await using b = await front(certs, () => Promise.resolve(new Response("b")), {
+    reusePort: true,
+    port: a.addr.port,
+  });
+  assert.equal(b.addr.port, a.addr.port);
+  const seen = new Set<string>();
+  for (let i = 0; i < 40 && seen.size < 2; i++) {
+    using client = httpClient(certs); // a new connection each time
+    seen.add(await (await fetch(`https://localhost:${a.addr.port}/`, { client })).text());
+  }
+  assert.deepEqual([...seen].sort(), ["a", "b"]);
+  await assert.rejects(() => front(certs, echo, { port: a.addr.port }), /cannot listen for TLS/);
+});
+
+Deno.test("startTlsFront refuses unusable files with a clear error", async () => {
+  await using certs = await makeCerts();
+  await assert.rejects(
+    () => front(certs, echo, { keyFile: `${certs.dir}/server2.key` }),
+    /does not match the private key/,
+  );
+  await assert.rejects(
+    () => front(certs, echo, { certFile: `${certs.dir}/nope.pem` }),
+    /cannot read/,
+  );
+});
+
+Deno.test("shutdown lets a request in flight finish, closes idle connections", async () => {
+  await using certs = await makeCerts();
+  const f = await front(certs, async (req) => {
+    if (new URL(req.url).pathname === "/slow") await delay(300);
+    return new Response("done", { headers: { "content-length": "4" } });
+  });
+  const idle = await rawTls(certs, f.addr.port);
+  using client = httpClient(certs, { http2: false });
+  try {
+    assert.equal((await idle.request("GET / HTTP/1.1\r\nHost: h\r\n\r\n")).status, 200);
+    const slow = fetch(`https://localhost:${f.addr.port}/slow`, { client });
+    await delay(100);
+    const started = Date.now();
+    const stopped = f.shutdown(5000);
+    assert.equal(await idle.closedByPeer(), true, "idle keep-alive connection closed");
+    const res = await slow;
+    assert.equal(res.headers.get("connection"), "close");
+    assert.equal(await res.text(), "done");
+    await stopped;
+    assert.ok(Date.now() - started < 2000, "shutdown did not wait for the grace period");
+    await assert.rejects(() => Deno.connect({ hostname: "127.0.0.1", port: f.addr.port }));
+  } finally {
+    idle.close();
+    await f.shutdown();
+  }
+});
+
+Deno.test("shutdown sends GOAWAY on HTTP/2 and lets the stream in flight finish", async () => {
+  await using certs = await makeCerts();
+  const f = await front(certs, async () => {
+    await delay(300);
+    return new Response("done");
+  });
+  const session = h2connect(`https://localhost:${f.addr.port}`, { ca: certs.ca });
+  try {
+    const goaway = new Promise<void>((resolve) => session.once("goaway", () => resolve()));
+    const closed = new Promise<void>((resolve) => session.once("close", () => resolve()));
+    const answer = new Promise<string>((resolve, reject) => {
+      const stream = session.request({ ":path": "/slow" });
+      let body = "";
+      stream.setEncoding("utf8");
+      stream.on("data", (d: string) => body += d);
+      stream.on("end", () => resolve(body));
+      stream.on("error", reject);
+    });
+    await delay(100);
+    const stopped = f.shutdown(5000);
+    await within(goaway, 2000, "GOAWAY");
+    assert.equal(await answer, "done");
+    await within(stopped, 2000, "shutdown");
+    await within(closed, 2000, "session closed");
+  } finally {
+    session.destroy();
+    await f.shutdown();
+  }
+});
+
+Deno.test("shutdown destroys what is still running after the grace period", async () => {
+  await using certs = await makeCerts();
+  const seen = { produced: 0, cancelled: () => {} };
+  const f = await front(certs, () => Promise.resolve(new Response(patternStream(Infinity, seen))));
+  using client = httpClient(certs, { http2: false });
+  const res = await fetch(`https://localhost:${f.addr.port}/endless`, { client });
+  const started = Date.now();
+  await f.shutdown(200);
+  assert.ok(Date.now() - started < 2000, "shutdown returned after the grace period");
+  await assert.rejects(() => res.arrayBuffer());
+});
+
+Deno.test("an idle HTTP/2 connection is closed after idleTimeoutMs", async () => {
+  await using certs = await makeCerts();
+  await using f = await front(certs, () => Promise.resolve(new Response("")), {
+    idleTimeoutMs: 200,
+  });
+  const session = h2connect(`https://localhost:${f.addr.port}`, { ca: certs.ca });
+  try {
+    const closed = new Promise<void>((resolve) => session.once("close", () => resolve()));
+    session.on("error", () => {});
+    await new Promise<void>((resolve, reject) => {
+      const stream = session.request({ ":path": "/" });
+      stream.resume();
+      stream.on("end", resolve);
+      stream.on("error", reject);
+    });
+    await within(closed, 3000, "idle session close");
+  } finally {
+    session.destroy();
+  }
+});
+
+Deno.test("an idle connection is closed after idleTimeoutMs", async () => {
+  await using certs = await makeCerts();
+  await using f = await front(certs, () => Promise.resolve(new Response("")), {
+    idleTimeoutMs: 200,
+  });
+  const raw = await rawTls(certs, f.addr.port);
+  try {
+    assert.equal((await raw.request("GET / HTTP/1.1\r\nHost: h\r\n\r\n")).status, 200);
+    assert.equal(await within(raw.closedByPeer(), 3000, "idle close"), true);
+  } finally {
+    raw.close();
+  }
+});

@@ -199,6 +199,18 @@ Deno.test({
       assert.equal(p.bodySha256, await sha256Hex(body));
     });
 
+    await t.step(
+      "full duplex: a servlet echoing as it reads returns the body byte-exact",
+      async () => {
+        const body = pseudoRandom(2 * MiB, 11);
+        const r = await fetch(gw.url("/app/echo"), { method: "POST", body });
+        assert.equal(r.status, 200);
+        const back = new Uint8Array(await r.arrayBuffer());
+        assert.equal(back.length, body.length);
+        assert.equal(await sha256Hex(back), await sha256Hex(body));
+      },
+    );
+
     await t.step("a servlet that ignores a 1 MB body leaves the socket usable", async () => {
       const r = await fetch(gw.url("/app/ignore-body"), {
         method: "POST",

@@ -334,7 +334,8 @@ class Exchange {
       this.input.backend.counters.failures++;
       this.fail(err);
       // After headers a failure aborts the response; never an error page in a started body.
-      controller.error(err);
+      // A string reason: the runtime then logs one line, not a stack trace.
+      controller.error(err instanceof Error ? err.message : String(err));
     }
   }
 

@@ -238,7 +238,12 @@ export class HttpUpstream implements Upstream {
         } catch (err) {
           finish("error");
           this.counters.failures++;
-          c.error(err);
+          // a string reason: the runtime logs one line, not a stack trace
+          c.error(
+            `connection "${this.settings.name}": ${
+              err instanceof Error ? err.message : String(err)
+            }`,
+          );
         }
       },
       cancel: (reason) => {

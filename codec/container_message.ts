@@ -14,17 +14,12 @@ import {
 import { ByteReader } from "./byte_reader.ts";
 import { ByteWriter } from "./byte_writer.ts";
 import { AjpEncodeError, AjpProtocolError } from "./errors.ts";
-import { hex16, hex8 } from "./hex.ts";
+import { HEADER_CODE_BASE, readHeaderList } from "./header_list.ts";
+import { hex8 } from "./hex.ts";
 import { validatePacketSize } from "./packet_size.ts";
-import type { ContainerMessage, HeaderPair, SendHeaders } from "./types.ts";
+import type { ContainerMessage, SendHeaders } from "./types.ts";
 
-/** First response header code; codes are 0xA001 + index in RESPONSE_HEADERS. */
-const HEADER_CODE_BASE = 0xa001;
-/** A u16 whose high byte is 0xA0 is a header code, not a name length. */
-const HEADER_CODE_MARK = 0xa0;
 const MAX_HEADER_NAME_LENGTH = 0x9fff;
-/** Smallest encoded header: a code (2) and an empty value (3). */
-const MIN_HEADER_BYTES = 5;
 
 /** Exact-case names to codes, as T AjpMessage getResponseAjpIndex matches them. */
 const HEADER_CODES: ReadonlyMap<string, number> = new Map(
@@ -86,31 +81,7 @@ export function decodeContainerMessage(payload: Uint8Array): ContainerMessage {
 function readSendHeaders(r: ByteReader): SendHeaders {
   const status = r.u16("status");
   const reason = r.string("reason");
-  const countAt = r.offset;
-  const count = r.u16("header count");
-  if (count * MIN_HEADER_BYTES > r.remaining) {
-    throw new AjpProtocolError(
-      `header count ${count} at offset ${countAt} cannot fit in the ${r.remaining} bytes left`,
-    );
-  }
-  const headers: HeaderPair[] = [];
-  for (let i = 0; i < count; i++) {
-    const at = r.offset;
-    const n = r.u16("header name");
-    let name: string;
-    if (n >>> 8 === HEADER_CODE_MARK) {
-      const known = RESPONSE_HEADERS[n - HEADER_CODE_BASE];
-      if (known === undefined) {
-        throw new AjpProtocolError(`unknown response header code ${hex16(n)} at offset ${at}`);
-      }
-      name = known;
-    } else {
-      const s = r.stringOfLength(n, at, "header name");
-      if (s === null) throw new AjpProtocolError(`header name at offset ${at} is null`);
-      name = s;
-    }
-    headers.push([name, r.requiredString("header value")]);
-  }
+  const headers = readHeaderList(r, RESPONSE_HEADERS, "response");
   r.expectEnd("SEND_HEADERS");
   return { type: "SEND_HEADERS", status, reason, headers };
 }

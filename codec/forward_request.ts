@@ -17,14 +17,12 @@ import {
 import { ByteReader } from "./byte_reader.ts";
 import { ByteWriter } from "./byte_writer.ts";
 import { AjpEncodeError, AjpProtocolError } from "./errors.ts";
-import { hex16, hex8 } from "./hex.ts";
+import { HEADER_CODE_BASE, readHeaderList } from "./header_list.ts";
+import { hex8 } from "./hex.ts";
 import { isValidMethodToken, methodCode } from "./method.ts";
 import type { ForwardAttributes, ForwardRequest, HeaderPair } from "./types.ts";
 
-/** First request header code; codes are 0xA001 + index in REQUEST_HEADERS. */
-const HEADER_CODE_BASE = 0xa001;
-/** A u16 whose high byte is 0xA0 is a header code, so no name may be 0xA000 bytes or longer. */
-const HEADER_CODE_MARK = 0xa0;
+/** A header name may not be 0xA000 bytes or longer: that u16 would read as a header code. */
 const MAX_HEADER_NAME_LENGTH = 0x9fff;
 
 const HEADER_CODES: ReadonlyMap<string, number> = new Map(
@@ -160,9 +158,6 @@ const STRING_ATTRIBUTES: ReadonlyMap<number, [keyof ForwardAttributes, string]> 
   [AttributeCode.SECRET, ["secret", "secret"]],
 ]);
 
-/** Smallest encoded header: a code (2) and an empty value (3). */
-const MIN_HEADER_BYTES = 5;
-
 /**
  * Decodes a FORWARD_REQUEST payload (starting with code 2), as a container would; used by test
  * peers and round trips. Stricter than Tomcat, so that encoder bugs surface: unknown method or
@@ -247,32 +242,7 @@ export function decodeForwardRequest(payload: Uint8Array): ForwardRequest {
 }
 
 function readHeaders(r: ByteReader): HeaderPair[] {
-  const countAt = r.offset;
-  const count = r.u16("header count");
-  if (count * MIN_HEADER_BYTES > r.remaining) {
-    throw new AjpProtocolError(
-      `header count ${count} at offset ${countAt} cannot fit in the ${r.remaining} bytes left`,
-    );
-  }
-  const headers: HeaderPair[] = [];
-  for (let i = 0; i < count; i++) {
-    const at = r.offset;
-    const n = r.u16("header name");
-    let name: string;
-    if (n >>> 8 === HEADER_CODE_MARK) {
-      const known = REQUEST_HEADERS[n - HEADER_CODE_BASE];
-      if (known === undefined) {
-        throw new AjpProtocolError(`unknown request header code ${hex16(n)} at offset ${at}`);
-      }
-      name = known;
-    } else {
-      const s = r.stringOfLength(n, at, "header name");
-      if (s === null) throw new AjpProtocolError(`header name at offset ${at} is null`);
-      name = s;
-    }
-    headers.push([name, r.requiredString("header value")]);
-  }
-  return headers;
+  return readHeaderList(r, REQUEST_HEADERS, "request");
 }
 
 function repeated(what: string, at: number): AjpProtocolError {

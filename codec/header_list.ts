@@ -1,0 +1,54 @@
+/**
+ * Header lists as both message directions encode them: a u16 count, then for each header a
+ * name (a u16 code 0xA0xx from the direction's table, or a string) and a string value.
+ * Shared by FORWARD_REQUEST and SEND_HEADERS (H ajp_header.c; T AjpMessage).
+ * @module
+ */
+import type { ByteReader } from "./byte_reader.ts";
+import { AjpProtocolError } from "./errors.ts";
+import { hex16 } from "./hex.ts";
+import type { HeaderPair } from "./types.ts";
+
+/** First header code; codes are 0xA001 + index in the direction's table. */
+export const HEADER_CODE_BASE = 0xa001;
+/** A u16 whose high byte is 0xA0 is a header code, not a name length. */
+export const HEADER_CODE_MARK = 0xa0;
+/** Smallest encoded header: a code (2) and an empty value (3). */
+const MIN_HEADER_BYTES = 5;
+
+/**
+ * Reads a header list, decoding codes with `table` (REQUEST_HEADERS or RESPONSE_HEADERS).
+ * The count is checked against the bytes left before anything is allocated.
+ */
+export function readHeaderList(
+  r: ByteReader,
+  table: readonly string[],
+  direction: "request" | "response",
+): HeaderPair[] {
+  const countAt = r.offset;
+  const count = r.u16("header count");
+  if (count * MIN_HEADER_BYTES > r.remaining) {
+    throw new AjpProtocolError(
+      `header count ${count} at offset ${countAt} cannot fit in the ${r.remaining} bytes left`,
+    );
+  }
+  const headers: HeaderPair[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = r.offset;
+    const n = r.u16("header name");
+    let name: string;
+    if (n >>> 8 === HEADER_CODE_MARK) {
+      const known = table[n - HEADER_CODE_BASE];
+      if (known === undefined) {
+        throw new AjpProtocolError(`unknown ${direction} header code ${hex16(n)} at offset ${at}`);
+      }
+      name = known;
+    } else {
+      const s = r.stringOfLength(n, at, "header name");
+      if (s === null) throw new AjpProtocolError(`header name at offset ${at} is null`);
+      name = s;
+    }
+    headers.push([name, r.requiredString("header value")]);
+  }
+  return headers;
+}

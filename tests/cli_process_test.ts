@@ -25,6 +25,13 @@ function ajpgate(args: string[], env: Record<string, string> = {}) {
   });
 }
 
+Deno.test("ajpgate --version prints the version from deno.json", async () => {
+  const { version } = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  const { code, stdout } = await ajpgate(["--version"]).output();
+  assert.equal(code, 0);
+  assert.equal(new TextDecoder().decode(stdout).trim(), `ajpgate ${version}`);
+});
+
 Deno.test("ajpgate: unknown options and malformed values exit 2 with one line", async () => {
   for (
     const args of [

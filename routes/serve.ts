@@ -21,7 +21,6 @@ import {
 } from "../src/instance_registry.ts";
 import { startTlsFront, type TlsFront } from "../src/tls/mod.ts";
 import { createAdminApp } from "./admin.ts";
-import { createApiApp } from "./api/mod.ts";
 import { createProxyApp } from "./proxy.ts";
 
 /** Environment variable with the first superuser's token on an empty database. */
@@ -145,7 +144,14 @@ export async function startGateway(
         return checks;
       },
     });
-    adminApp.route("/", createApiApp({ repos: store.repos, live: sync, instanceId }));
+    // The API (zod, OpenAPI) is loaded on its first request: about 7 MiB less idle RSS.
+    let api: Promise<{ fetch(req: Request): Response | Promise<Response> }> | undefined;
+    adminApp.all("/api/v1/*", async (c) => {
+      api ??= import("./api/mod.ts").then((m) =>
+        m.createApiApp({ repos: store.repos, live: sync, instanceId })
+      );
+      return (await api).fetch(c.req.raw);
+    });
     admin = Deno.serve({
       hostname: options.adminListen.hostname,
       port: options.adminListen.port,

@@ -14,17 +14,14 @@ import {
 import { ByteReader } from "./byte_reader.ts";
 import { ByteWriter } from "./byte_writer.ts";
 import { AjpEncodeError, AjpProtocolError } from "./errors.ts";
-import { HEADER_CODE_BASE, readHeaderList } from "./header_list.ts";
+import { headerCodeMap, readHeaderList, writeHeaderList } from "./header_list.ts";
 import { hex8 } from "./hex.ts";
 import { validatePacketSize } from "./packet_size.ts";
 import type { ContainerMessage, SendHeaders } from "./types.ts";
 
-const MAX_HEADER_NAME_LENGTH = 0x9fff;
-
 /** Exact-case names to codes, as T AjpMessage getResponseAjpIndex matches them. */
-const HEADER_CODES: ReadonlyMap<string, number> = new Map(
-  RESPONSE_HEADERS.map((name, i) => [name, HEADER_CODE_BASE + i]),
-);
+const HEADER_CODES = headerCodeMap(RESPONSE_HEADERS);
+const responseHeaderCode = (name: string) => HEADER_CODES.get(name) ?? 0;
 
 /**
  * Decodes one container message from a payload (the packet without its 4-byte header).
@@ -133,20 +130,5 @@ export function encodeContainerMessage(
 function writeSendHeaders(w: ByteWriter, msg: SendHeaders): void {
   w.u16(msg.status, "status");
   w.string(msg.reason, "reason");
-  w.u16(msg.headers.length, "header count");
-  for (const [name, value] of msg.headers) {
-    const code = HEADER_CODES.get(name);
-    if (code !== undefined) {
-      w.u16(code, "header code");
-    } else {
-      if (name.length > MAX_HEADER_NAME_LENGTH) {
-        throw new AjpEncodeError(
-          "invalid",
-          `header name of ${name.length} bytes cannot be sent; AJP reads 0xA0xx as a header code`,
-        );
-      }
-      w.string(name, "header name");
-    }
-    w.string(value, "header value");
-  }
+  writeHeaderList(w, msg.headers, responseHeaderCode);
 }

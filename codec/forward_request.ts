@@ -17,17 +17,12 @@ import {
 import { ByteReader } from "./byte_reader.ts";
 import { ByteWriter } from "./byte_writer.ts";
 import { AjpEncodeError, AjpProtocolError } from "./errors.ts";
-import { HEADER_CODE_BASE, readHeaderList } from "./header_list.ts";
+import { headerCodeMap, readHeaderList, writeHeaderList } from "./header_list.ts";
 import { hex8 } from "./hex.ts";
 import { isValidMethodToken, methodCode } from "./method.ts";
 import type { ForwardAttributes, ForwardRequest, HeaderPair } from "./types.ts";
 
-/** A header name may not be 0xA000 bytes or longer: that u16 would read as a header code. */
-const MAX_HEADER_NAME_LENGTH = 0x9fff;
-
-const HEADER_CODES: ReadonlyMap<string, number> = new Map(
-  REQUEST_HEADERS.map((name, i) => [name, HEADER_CODE_BASE + i]),
-);
+const HEADER_CODES = headerCodeMap(REQUEST_HEADERS);
 const CODED_NAME_MIN = Math.min(...REQUEST_HEADERS.map((n) => n.length));
 const CODED_NAME_MAX = Math.max(...REQUEST_HEADERS.map((n) => n.length));
 
@@ -75,25 +70,7 @@ export function encodeForwardRequest(req: ForwardRequest, out: Uint8Array, offse
   w.u16(req.serverPort, "server_port");
   w.bool(req.isSsl, "is_ssl");
 
-  const headers = req.headers;
-  w.u16(headers.length, "header count");
-  for (let i = 0; i < headers.length; i++) {
-    const header = headers[i];
-    const name = header[0];
-    const hc = headerCode(name);
-    if (hc !== 0) {
-      w.u16(hc, "header code");
-    } else {
-      if (name.length > MAX_HEADER_NAME_LENGTH) {
-        throw new AjpEncodeError(
-          "invalid",
-          `header name of ${name.length} bytes cannot be sent; AJP reads 0xA0xx as a header code`,
-        );
-      }
-      w.string(name, "header name");
-    }
-    w.string(header[1], "header value");
-  }
+  writeHeaderList(w, req.headers, headerCode);
 
   writeAttributes(w, req.attributes);
   if (code === STORED_METHOD_CODE) {

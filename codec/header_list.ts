@@ -5,7 +5,8 @@
  * @module
  */
 import type { ByteReader } from "./byte_reader.ts";
-import { AjpProtocolError } from "./errors.ts";
+import type { ByteWriter } from "./byte_writer.ts";
+import { AjpEncodeError, AjpProtocolError } from "./errors.ts";
 import { hex16 } from "./hex.ts";
 import type { HeaderPair } from "./types.ts";
 
@@ -15,6 +16,42 @@ export const HEADER_CODE_BASE = 0xa001;
 export const HEADER_CODE_MARK = 0xa0;
 /** Smallest encoded header: a code (2) and an empty value (3). */
 const MIN_HEADER_BYTES = 5;
+/** A header name may not be 0xA000 bytes or longer: that u16 would read as a header code. */
+const MAX_HEADER_NAME_LENGTH = 0x9fff;
+
+/** Names (exactly as in `table`) to their codes. */
+export function headerCodeMap(table: readonly string[]): ReadonlyMap<string, number> {
+  return new Map(table.map((name, i) => [name, HEADER_CODE_BASE + i]));
+}
+
+/**
+ * Writes a header list: the count, then each name as its code (`codeOf` gives 0 when it has
+ * none) or as a string, and each value.
+ */
+export function writeHeaderList(
+  w: ByteWriter,
+  headers: readonly (readonly [string, string])[],
+  codeOf: (name: string) => number,
+): void {
+  w.u16(headers.length, "header count");
+  for (let i = 0; i < headers.length; i++) {
+    const header = headers[i];
+    const name = header[0];
+    const code = codeOf(name);
+    if (code !== 0) {
+      w.u16(code, "header code");
+    } else {
+      if (name.length > MAX_HEADER_NAME_LENGTH) {
+        throw new AjpEncodeError(
+          "invalid",
+          `header name of ${name.length} bytes cannot be sent; AJP reads 0xA0xx as a header code`,
+        );
+      }
+      w.string(name, "header name");
+    }
+    w.string(header[1], "header value");
+  }
+}
 
 /**
  * Reads a header list, decoding codes with `table` (REQUEST_HEADERS or RESPONSE_HEADERS).

@@ -67,7 +67,6 @@ const denoConnect: Connector = (opts) => Deno.connect({ ...opts, transport: "tcp
 export class Backend implements Upstream {
   readonly pool: Pool;
   readonly counters: BackendCounters = { requests: 0, failures: 0, bytesIn: 0, bytesOut: 0 };
-  private everConnected = false;
   private readonly health = new Health(
     () => this.probe(),
     () => this.warmUp(),
@@ -119,7 +118,6 @@ export class Backend implements Upstream {
       jvmRoute: req.jvmRoute,
       requestId: req.requestId,
     });
-    if (req.trace) req.trace.connection = this.name;
     return runExchange({
       backend: this,
       forward,
@@ -133,9 +131,7 @@ export class Backend implements Upstream {
 
   /** connected / error / disabled / idle (never connected yet). */
   get state(): BackendState {
-    if (!this.settings.enabled) return "disabled";
-    if (this.health.error) return "error";
-    return this.everConnected ? "connected" : "idle";
+    return this.health.state(this.settings.enabled);
   }
 
   /** The last connect error while in state "error". */
@@ -235,7 +231,6 @@ export class Backend implements Upstream {
       throw new GatewayError("unavailable", message, { cause: err, retryAfter: 1 });
     }
     conn.setNoDelay(true);
-    this.everConnected = true;
     this.health.ok();
     return new AjpLink(conn, name, packetSize);
   }

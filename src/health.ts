@@ -18,6 +18,8 @@ export interface HealthError {
 /** See module doc. `check` throws when the backend does not answer. */
 export class Health {
   private current: HealthError | null = null;
+  /** Whether the backend ever answered (a connection that never did is "idle"). */
+  private reached = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private delayMs = FIRST_MS;
   private checking = false;
@@ -34,8 +36,16 @@ export class Health {
     return this.current;
   }
 
+  /** The connection's state: disabled, error, connected, or idle before its first success. */
+  state(enabled: boolean): "connected" | "error" | "disabled" | "idle" {
+    if (!enabled) return "disabled";
+    if (this.current) return "error";
+    return this.reached ? "connected" : "idle";
+  }
+
   /** A request reached the backend: healthy again. */
   ok(): void {
+    this.reached = true;
     if (!this.current) return;
     this.current = null;
     this.cancel();
@@ -68,6 +78,7 @@ export class Health {
       this.checking = true;
       try {
         await this.check();
+        this.reached = true;
         this.current = null;
         this.delayMs = FIRST_MS;
         this.onRecovered();

@@ -38,7 +38,7 @@ export class HttpUpstream implements Upstream {
   private readonly client: Deno.HttpClient;
   private readonly slots: Slots;
   private readonly auth: string | null;
-  private everConnected = false;
+  private closed = false;
   private readonly health = new Health(
     () => this.probe(),
     () => {},
@@ -65,9 +65,7 @@ export class HttpUpstream implements Upstream {
   }
 
   get state(): UpstreamState {
-    if (!this.settings.enabled) return "disabled";
-    if (this.health.error) return "error";
-    return this.everConnected ? "connected" : "idle";
+    return this.health.state(this.settings.enabled);
   }
 
   get error() {
@@ -98,21 +96,23 @@ export class HttpUpstream implements Upstream {
   }
 
   close(): void {
+    if (this.closed) return;
     this.health.stop();
-    // in-flight fetches keep the client alive until they finish
-    queueMicrotask(() => this.slots.inUse === 0 && this.client.close());
+    this.closed = true;
+    // in-flight fetches keep the client alive; the last one to finish closes it
+    if (this.slots.inUse === 0) this.client.close();
   }
 
   async send(req: UpstreamRequest): Promise<Response> {
     const { protocol, host, port, path, name, replyTimeoutMs } = this.settings;
     this.counters.requests++;
-    if (req.trace) req.trace.connection = name;
     await this.slots.acquire();
     let released = false;
     const release = () => {
       if (!released) {
         released = true;
         this.slots.release();
+        if (this.closed && this.slots.inUse === 0) this.client.close();
       }
     };
     const url = `${protocol}://${hostPart(host)}:${port}${path}${req.backendUri}` +
@@ -158,7 +158,6 @@ export class HttpUpstream implements Upstream {
       clearTimeout(timer);
       req.signal?.removeEventListener("abort", onClientAbort);
     }
-    this.everConnected = true;
     this.health.ok();
     const out = new Headers();
     const isHead = req.method === "HEAD";

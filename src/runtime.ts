@@ -62,9 +62,14 @@ export class GatewayRuntime {
 
   /** The backend named `name` (case-insensitive): a stored one first, else a command-line one. */
   backend(name: string): Upstream | undefined {
+    return this.storedBackend(name) ?? this.cliBackends.get(name.toLowerCase());
+  }
+
+  /** The stored connection named `name` (case-insensitive). */
+  storedBackend(name: string): Upstream | undefined {
     const key = name.toLowerCase();
     for (const b of this.storedBackends.values()) if (b.name.toLowerCase() === key) return b;
-    return this.cliBackends.get(key);
+    return undefined;
   }
 
   /** Replaces the route table. */

@@ -78,7 +78,7 @@ export class ConfigSync implements LiveView {
   }
 
   status(name: string): ConnectionStatus {
-    const b = this.storedByName(name);
+    const b = this.runtime.storedBackend(name);
     if (!b) {
       return {
         state: "idle",
@@ -108,15 +108,7 @@ export class ConfigSync implements LiveView {
   }
 
   async reset(name: string): Promise<void> {
-    await this.storedByName(name)?.reset();
-  }
-
-  private storedByName(name: string): Upstream | undefined {
-    const key = name.toLowerCase();
-    for (const b of this.runtime.storedBackends.values()) {
-      if (b.name.toLowerCase() === key) return b;
-    }
-    return undefined;
+    await this.runtime.storedBackend(name)?.reset();
   }
 
   private async load(): Promise<void> {

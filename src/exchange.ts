@@ -188,6 +188,19 @@ class Exchange {
     return payload === null ? null : this.decode(payload);
   }
 
+  /**
+   * Takes the body chunks already buffered, adding their data views (into the socket
+   * buffer: copy them before the next read) to `views`; returns the first other message
+   * that is buffered, or null.
+   */
+  private collectBuffered(views: Uint8Array[]): ContainerMessage | null {
+    for (let msg = this.takeBuffered(); msg; msg = this.takeBuffered()) {
+      if (msg.type !== "SEND_BODY_CHUNK") return msg;
+      if (msg.data.length > 0) views.push(msg.data);
+    }
+    return null;
+  }
+
   private decode(payload: Uint8Array): ContainerMessage {
     const link = this.link!;
     this.input.backend.counters.bytesIn += payload.length + 4;
@@ -251,22 +264,14 @@ class Exchange {
     // Fast path: a response whose body and END_RESPONSE are already buffered is delivered
     // as one body (with a Content-Length) and the socket goes back to the pool at once.
     const views: Uint8Array[] = [];
-    for (;;) {
-      const msg = this.takeBuffered();
-      if (msg === null) break;
-      if (msg.type === "SEND_BODY_CHUNK") {
-        if (msg.data.length > 0) views.push(msg.data);
-        continue;
-      }
-      if (msg.type === "END_RESPONSE") {
-        const body = concat(views, true);
-        if (this.input.trace) this.input.trace.bytesOut += body.length;
-        this.end(msg.reuse, status);
-        return new Response(body, { status, headers });
-      }
-      this.stash = msg; // GET_BODY_CHUNK (full duplex) or an error: the stream handles it
-      break;
+    const next = this.collectBuffered(views);
+    if (next?.type === "END_RESPONSE") {
+      const body = concat(views, true);
+      if (this.input.trace) this.input.trace.bytesOut += body.length;
+      this.end(next.reuse, status);
+      return new Response(body, { status, headers });
     }
+    this.stash = next; // GET_BODY_CHUNK (full duplex), an error, or null: the stream handles it
     // The views point into the socket buffer: copy them before the next read.
     let first: Uint8Array | null = views.length > 0 ? concat(views, true) : null;
     const stream = new ReadableStream<Uint8Array>(
@@ -301,13 +306,7 @@ class Exchange {
             if (msg.data.length === 0) continue; // flush: every chunk is delivered at once
             // Coalesce the body chunks already buffered into one delivery and one copy.
             const parts = [msg.data];
-            for (let next = this.takeBuffered(); next; next = this.takeBuffered()) {
-              if (next.type !== "SEND_BODY_CHUNK") {
-                this.stash = next;
-                break;
-              }
-              if (next.data.length > 0) parts.push(next.data);
-            }
+            this.stash = this.collectBuffered(parts);
             const out = concat(parts, true);
             if (this.input.trace) this.input.trace.bytesOut += out.length;
             controller.enqueue(out);

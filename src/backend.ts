@@ -9,11 +9,17 @@ import { buildForwardRequest } from "./build_forward.ts";
 import { GatewayError } from "./errors.ts";
 import { Health } from "./health.ts";
 import { runExchange } from "./exchange.ts";
-import type { Upstream, UpstreamCounters, UpstreamRequest, UpstreamState } from "./upstream.ts";
+import type {
+  ConnectionLimits,
+  Upstream,
+  UpstreamCounters,
+  UpstreamRequest,
+  UpstreamState,
+} from "./upstream.ts";
 import { type PingPolicy, Pool, type PoolStats } from "./pool.ts";
 
 /** Settings of an AJP (direct) connection. Defaults follow mod_proxy_ajp and the issues. */
-export interface BackendSettings {
+export interface BackendSettings extends ConnectionLimits {
   name: string;
   host: string;
   port: number;
@@ -21,18 +27,6 @@ export interface BackendSettings {
   secret: string | null;
   /** Packet size shared with the connector, 8192-65536. Default 8192. */
   packetSize: number;
-  /** Max sockets; null = unlimited. Default 64. */
-  max: number | null;
-  /** Default 10,000 ms. */
-  acquireTimeoutMs: number;
-  /** Default 5,000 ms. */
-  connectTimeoutMs: number;
-  /** Longest wait for each backend packet; default 60,000 ms. */
-  replyTimeoutMs: number;
-  /** Default 7,200,000 ms (2 h). */
-  idleTimeoutMs: number;
-  /** Whether requests may use it. Default true. */
-  enabled: boolean;
   /** Sockets opened at start, enable and reset, and kept open. Default 0. */
   initial?: number;
   /** CPING policy. Default none. */

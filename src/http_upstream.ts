@@ -12,10 +12,16 @@ import type { AccessTrace } from "./observe/access_trace.ts";
 import { forwardableRequestHeaders, keepResponseHeader } from "./header_rules.ts";
 import { Health } from "./health.ts";
 import { Slots } from "./slots.ts";
-import type { Upstream, UpstreamCounters, UpstreamRequest, UpstreamState } from "./upstream.ts";
+import type {
+  ConnectionLimits,
+  Upstream,
+  UpstreamCounters,
+  UpstreamRequest,
+  UpstreamState,
+} from "./upstream.ts";
 
 /** Settings of an HTTP(S) connection. */
-export interface HttpUpstreamSettings {
+export interface HttpUpstreamSettings extends ConnectionLimits {
   name: string;
   protocol: "http" | "https";
   host: string;
@@ -24,12 +30,6 @@ export interface HttpUpstreamSettings {
   path: string;
   username: string | null;
   password: string | null;
-  max: number | null;
-  acquireTimeoutMs: number;
-  connectTimeoutMs: number;
-  replyTimeoutMs: number;
-  idleTimeoutMs: number;
-  enabled: boolean;
 }
 
 /** See module doc. */

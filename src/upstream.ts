@@ -34,6 +34,22 @@ export interface UpstreamRequest {
 /** The header carrying the gateway's request id to the backend. */
 export const REQUEST_ID_HEADER = "x-request-id";
 
+/** Limits and timeouts every kind of connection has (defaults as in BACKEND_DEFAULTS). */
+export interface ConnectionLimits {
+  /** Most sockets (exchanges in flight for HTTP); null = unlimited. Default 64. */
+  max: number | null;
+  /** How long a request may wait for a free socket. Default 10,000 ms. */
+  acquireTimeoutMs: number;
+  /** Default 5,000 ms. */
+  connectTimeoutMs: number;
+  /** Longest wait for the backend's answer. Default 60,000 ms. */
+  replyTimeoutMs: number;
+  /** Idle sockets older than this are closed. Default 7,200,000 ms (2 h). */
+  idleTimeoutMs: number;
+  /** Whether requests may use it. Default true. */
+  enabled: boolean;
+}
+
 /** Live state shared by every kind of connection. */
 export type UpstreamState = "connected" | "error" | "disabled" | "idle";
 

@@ -6,6 +6,20 @@
 import type { Connection } from "../../db/mod.ts";
 import type { BackendSettings } from "../backend.ts";
 import type { HttpUpstreamSettings } from "../http_upstream.ts";
+import type { ConnectionLimits } from "../upstream.ts";
+
+/** The limits and timeouts of a stored connection, whatever its type. */
+function limitsOf(c: Connection): ConnectionLimits {
+  const { max, acquireTimeoutMs, connectTimeoutMs, replyTimeoutMs, idleTimeoutMs } = c.pool;
+  return {
+    max,
+    acquireTimeoutMs,
+    connectTimeoutMs,
+    replyTimeoutMs,
+    idleTimeoutMs,
+    enabled: c.enabled,
+  };
+}
 
 /** Backend settings of a stored direct (AJP) connection. */
 export function toBackendSettings(c: Connection, secret: string | null): BackendSettings {
@@ -15,13 +29,8 @@ export function toBackendSettings(c: Connection, secret: string | null): Backend
     port: c.port ?? 8009,
     secret,
     packetSize: c.packetSize,
-    max: c.pool.max,
+    ...limitsOf(c),
     initial: c.pool.initial,
-    acquireTimeoutMs: c.pool.acquireTimeoutMs,
-    connectTimeoutMs: c.pool.connectTimeoutMs,
-    replyTimeoutMs: c.pool.replyTimeoutMs,
-    idleTimeoutMs: c.pool.idleTimeoutMs,
-    enabled: c.enabled,
     ping: { mode: c.ping.mode, timeoutMs: c.ping.timeoutMs, intervalMs: c.ping.intervalMs },
   };
 }
@@ -37,12 +46,7 @@ export function toHttpSettings(c: Connection, password: string | null): HttpUpst
     path: raw === "" || raw.startsWith("/") ? raw : `/${raw}`,
     username: c.username,
     password,
-    max: c.pool.max,
-    acquireTimeoutMs: c.pool.acquireTimeoutMs,
-    connectTimeoutMs: c.pool.connectTimeoutMs,
-    replyTimeoutMs: c.pool.replyTimeoutMs,
-    idleTimeoutMs: c.pool.idleTimeoutMs,
-    enabled: c.enabled,
+    ...limitsOf(c),
   };
 }
 

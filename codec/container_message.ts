@@ -13,7 +13,7 @@ import {
 } from "./constants.ts";
 import { ByteReader } from "./byte_reader.ts";
 import { ByteWriter } from "./byte_writer.ts";
-import { AjpEncodeError, AjpProtocolError } from "./errors.ts";
+import { AjpProtocolError } from "./errors.ts";
 import { headerCodeMap, readHeaderList, writeHeaderList } from "./header_list.ts";
 import { hex8 } from "./hex.ts";
 import { validatePacketSize } from "./packet_size.ts";
@@ -86,7 +86,7 @@ function readSendHeaders(r: ByteReader): SendHeaders {
 /**
  * Encodes a container message as a whole packet (`41 42`, length, payload), as Tomcat would;
  * used by test peers. Header names equal (case-sensitively) to a RESPONSE_HEADERS name are
- * sent as codes, others as strings. Throws {@link AjpEncodeError} when the message does not
+ * sent as codes, others as strings. Throws `AjpEncodeError` when the message does not
  * fit in `packetSize` (default 8192) or holds an unencodable value.
  */
 export function encodeContainerMessage(

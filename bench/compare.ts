@@ -19,9 +19,10 @@ import {
   USAGE,
   UsageError,
 } from "./options.ts";
-import { addRatios, renderTable, type Report } from "./report.ts";
+import { aggregateRuns } from "./aggregate_runs.ts";
+import { clockTicksPerSecond } from "./cpu.ts";
+import { addRatios, type PreviousReport, renderTable, type Report } from "./report.ts";
 import { startStack } from "./stack.ts";
-import { workersOf } from "./gateway_process.ts";
 import { findTools, installMissing, missingTools } from "./tools.ts";
 
 const REPO_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
@@ -55,9 +56,20 @@ async function main(args: string[]): Promise<number> {
   if (!tools.curl) return fail("cannot run without curl: apt-get install curl");
 
   const cpus = navigator.hardwareConcurrency;
+  const runs = options.runs;
   const notes = [
     `${cpus} CPU cores shared by wrk/curl, Tomcat, httpd and ajpgate: each figure is the ` +
     "whole chain on this machine, not the proxy alone; ratios compare fronts under the same load",
+    ...(runs > 1
+      ? [
+        `${runs} runs on the same stack: each figure is the median of the runs` +
+        (runs === 2 ? " (of two: their mean)" : "") +
+        ", errors their sum, gw RSS the highest; bench/results/latest.json keeps every run",
+      ]
+      : []),
+    "front µs, tomcat µs: CPU time (user + system, /proc/PID/stat) of the front's proxy " +
+    "processes (httpd's, or the gateway's with its workers) and of Tomcat's JVM, per request " +
+    "over the measured wrk run, or per MiB for the transfers; wrk's and curl's own are not counted",
     options.accessLog
       ? "access logs on: ajpgate --log-level info, httpd CustomLog (BufferedLogs On)"
       : "no access logs: ajpgate --log-level warn, httpd without CustomLog",
@@ -71,6 +83,13 @@ async function main(args: string[]): Promise<number> {
     notes.push("apache2 is missing: the httpd fronts were left out");
   }
   if (!tools.wrk) notes.push("wrk is missing: the wrk scenarios were skipped");
+  if (fronts.some((f) => f.startsWith("ajpgate"))) {
+    notes.push(
+      "ajpgate: --workers 1, ajpgate-w2: --workers 2 (one supervisor and two workers; RSS and " +
+        "CPU summed over the three); both are restarted before the transfers, which thus run " +
+        "on a fresh gateway",
+    );
+  }
   if (fronts.length === 0) return fail("no front left to measure");
 
   const previous = await readPrevious(options);
@@ -96,10 +115,19 @@ async function main(args: string[]): Promise<number> {
       log,
     });
     stackHandle = stack;
-    const result = await measure(stack, { options, wrk: tools.wrk, workDir, log });
-    addRatios(result.rows);
+    const clockTicksPerSec = await clockTicksPerSecond();
+    const result = await measure(stack, {
+      options,
+      wrk: tools.wrk,
+      workDir,
+      clockTicksPerSec,
+      log,
+    });
+    result.runs.forEach(addRatios);
+    const rows = aggregateRuns(result.runs);
+    addRatios(rows);
     report = {
-      version: 1,
+      version: 2,
       startedAt,
       finishedAt: new Date().toISOString(),
       machine: {
@@ -107,21 +135,17 @@ async function main(args: string[]): Promise<number> {
         memoryMiB: Math.round(Deno.systemMemoryInfo().total / 2 ** 20),
         kernel: Deno.osRelease(),
         deno: Deno.version.deno,
+        clockTicksPerSec,
       },
       options: { ...options },
-      fronts: stack.fronts,
-      rows: result.rows,
-      gateway: stack.gateway && result.gatewayMemory
-        ? {
-          ...result.gatewayMemory,
-          argv: stack.gateway.argv,
-          processes: 1 + (workersOf(options.gatewayArgs) > 1 ? workersOf(options.gatewayArgs) : 0),
-        }
-        : null,
+      fronts: stack.fronts.map(({ name, url, description }) => ({ name, url, description })),
+      rows,
+      runRows: result.runs,
+      gateways: result.gateways,
       pids: {
         tomcat: stack.tomcat.instance.pid,
         httpd: stack.httpd?.pid ?? null,
-        gateway: stack.gateway?.pid ?? null,
+        gateways: stack.gateways.flatMap((g) => g.pids),
       },
       notes: [...notes, ...result.notes],
     };
@@ -147,12 +171,16 @@ function fail(message: string): number {
   return 1;
 }
 
-/** The report at `options.out`, when it is a run of the same kind (quick or full). */
-async function readPrevious(options: CompareOptions): Promise<Report | null> {
+/**
+ * The report at `options.out`, when it is a run of the same kind (quick or full); version 1
+ * reports (one gateway, one run) have the same rows.
+ */
+async function readPrevious(options: CompareOptions): Promise<PreviousReport | null> {
   if (!options.out) return null;
   try {
-    const old = JSON.parse(await Deno.readTextFile(options.out)) as Report;
-    return old.version === 1 && old.options?.quick === options.quick ? old : null;
+    const old = JSON.parse(await Deno.readTextFile(options.out));
+    const known = old.version === 1 || old.version === 2;
+    return known && old.options?.quick === options.quick && Array.isArray(old.rows) ? old : null;
   } catch {
     return null;
   }

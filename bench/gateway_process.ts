@@ -44,21 +44,30 @@ export interface StartGatewayOptions {
   logFile: string;
   /** Default 60000 ms (the first start may type-check and load npm packages). */
   startupTimeoutMs?: number;
+  /**
+   * The proxy and management ports to try first (a restart keeps its predecessor's); free
+   * ones are picked when they are taken. Default: free ones.
+   */
+  ports?: { port: number; adminPort: number };
 }
 
 const LISTENING = /ajpgate: proxy listening on [^\s,]+:\d+, management on [^\s,]+:\d+/;
 const WORKERS_RUNNING = /ajpgate: \d+ workers running/;
 
 /**
- * Starts the gateway on free loopback ports (fixed ones, since `--workers` above 1 refuses
- * port 0) and waits for its "ajpgate: proxy listening on H:P, management on H:P" line, and
- * with `--workers` for the supervisor's "N workers running". Retries with new ports when one
- * was taken meanwhile. The admin token is random: the benchmark never uses the management API.
+ * Starts the gateway on loopback ports (`options.ports`, else free ones; fixed ones, since
+ * `--workers` above 1 refuses port 0) and waits for its "ajpgate: proxy listening on H:P,
+ * management on H:P" line, and with `--workers` for the supervisor's "N workers running".
+ * Retries with new ports when one was taken meanwhile. The admin token is random: the
+ * benchmark never uses the management API.
  */
 export async function startGatewayProcess(options: StartGatewayOptions): Promise<GatewayProcess> {
   for (let attempt = 1;; attempt++) {
     try {
-      return await startOnce(options, await freePort(), await freePort());
+      const ports = attempt === 1 && options.ports
+        ? options.ports
+        : { port: await freePort(), adminPort: await freePort() };
+      return await startOnce(options, ports.port, ports.adminPort);
     } catch (err) {
       if (attempt === 3 || !/in use/i.test(String(err))) throw err;
     }

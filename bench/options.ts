@@ -8,7 +8,15 @@ import { TRANSFER_SCENARIOS, WRK_SCENARIOS } from "./scenarios.ts";
 const SCENARIO_IDS = [...WRK_SCENARIOS, ...TRANSFER_SCENARIOS].map((s) => s.id);
 
 /** The fronts, in the order they are measured within each scenario. */
-export const FRONTS = ["tomcat", "httpd", "httpd-64k", "ajpgate", "ajpgate-64k"] as const;
+export const FRONTS = [
+  "tomcat",
+  "httpd",
+  "httpd-64k",
+  "ajpgate",
+  "ajpgate-64k",
+  "ajpgate-w2",
+  "ajpgate-w2-64k",
+] as const;
 /** One way in to the webapp. */
 export type FrontName = typeof FRONTS[number];
 
@@ -21,10 +29,18 @@ export interface CompareOptions {
   warmupS: number;
   /** Size of the upload and the download. Default 1 GiB (quick: 64 MiB). */
   transferBytes: number;
+  /**
+   * How many times the whole measurement runs on the same stack; the table shows each row's
+   * median. Default 2 (quick: 1).
+   */
+  runs: number;
   fronts: FrontName[];
   /** Scenario ids to run (see scenarios.ts); default all. */
   scenarios: string[] | null;
-  /** Arguments appended to the gateway's `main.ts start` command line. */
+  /**
+   * Arguments appended to both gateways' `main.ts start` command line, before the `--workers`
+   * that each gateway's fronts are named after.
+   */
   gatewayArgs: string[];
   /** Access logs on both proxies (the gateway at `--log-level info`, httpd's CustomLog). */
   accessLog: boolean;
@@ -39,13 +55,15 @@ export interface CompareOptions {
 export const DEFAULT_OUT = "bench/results/latest.json";
 
 export const USAGE = `usage: deno task bench:compare [options]
-  --quick               2 s per scenario, 64 MiB transfers, no apt-get (the smoke test's mode)
+  --quick               2 s per scenario, 64 MiB transfers, one run, no apt-get (the smoke test's)
   --duration S          measured seconds per scenario and front (default 10)
   --warmup S            warm-up seconds before each measurement (default 3)
   --transfer SIZE       upload/download size, e.g. 1G, 64M (default 1G)
+  --runs N              whole measurements on the same stack; the table shows medians (default 2)
   --fronts LIST         comma-separated subset of ${FRONTS.join(",")}
   --scenarios LIST      comma-separated scenario ids (${SCENARIO_IDS.join(",")})
-  --gateway-arg ARG     appended to the gateway's "main.ts start" arguments (repeatable)
+  --gateway-arg ARG     appended to both gateways' "main.ts start" arguments (repeatable);
+                        each gateway's own --workers comes after them
   --access-log          keep access logs on: gateway --log-level info, httpd CustomLog (default off)
   --no-install          do not apt-get install missing tools
   --out FILE            JSON report (default bench/results/latest.json)`;
@@ -79,6 +97,7 @@ export function parseCompareOptions(args: readonly string[]): CompareOptions {
     durationS: quick ? 2 : 10,
     warmupS: quick ? 1 : 3,
     transferBytes: quick ? 64 * 2 ** 20 : 2 ** 30,
+    runs: quick ? 1 : 2,
     fronts: [...FRONTS],
     scenarios: null,
     gatewayArgs: [],
@@ -106,6 +125,12 @@ export function parseCompareOptions(args: readonly string[]): CompareOptions {
         break;
       case "--transfer":
         o.transferBytes = parseSize(value());
+        break;
+      case "--runs":
+        o.runs = Number(value());
+        if (!Number.isInteger(o.runs) || o.runs < 1) {
+          throw new UsageError(`--runs "${args[i]}" is not a whole number of at least 1`);
+        }
         break;
       case "--fronts":
         o.fronts = parseList(flag, value(), FRONTS);

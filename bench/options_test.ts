@@ -6,6 +6,7 @@ Deno.test("the defaults are the full benchmark", () => {
   assert.equal(o.durationS, 10);
   assert.equal(o.warmupS, 3);
   assert.equal(o.transferBytes, 2 ** 30);
+  assert.equal(o.runs, 2);
   assert.deepEqual(o.fronts, [...FRONTS]);
   assert.equal(o.install, true);
   assert.equal(o.out, "bench/results/latest.json");
@@ -17,7 +18,23 @@ Deno.test("--quick shortens everything and installs nothing; later flags still w
   assert.equal(o.durationS, 3);
   assert.equal(o.warmupS, 1);
   assert.equal(o.transferBytes, 64 * 2 ** 20);
+  assert.equal(o.runs, 1);
   assert.equal(o.install, false);
+});
+
+Deno.test("--runs takes a whole number of at least 1, also with --quick", () => {
+  assert.equal(parseCompareOptions(["--runs", "3"]).runs, 3);
+  assert.equal(parseCompareOptions(["--quick", "--runs", "2"]).runs, 2);
+  assert.throws(() => parseCompareOptions(["--runs", "0"]), /--runs "0" is not a whole number/);
+  assert.throws(() => parseCompareOptions(["--runs", "1.5"]), UsageError);
+});
+
+Deno.test("the gateway with two workers is measured after the first, 64 KiB after 8 KiB", () => {
+  assert.deepEqual(FRONTS.slice(3), ["ajpgate", "ajpgate-64k", "ajpgate-w2", "ajpgate-w2-64k"]);
+  assert.deepEqual(parseCompareOptions(["--fronts", "ajpgate-w2-64k,ajpgate-w2"]).fronts, [
+    "ajpgate-w2",
+    "ajpgate-w2-64k",
+  ]);
 });
 
 Deno.test("--gateway-arg repeats and keeps each value whole", () => {

@@ -43,7 +43,9 @@ export interface RssWindow {
  * Samples the RSS of `pid` and its descendants ({@link readTreeRssKiB}) every `intervalMs`
  * (default 100) from construction until
  * {@link stop}; {@link mark} starts a new window without stopping, so one sampler can report
- * the peak of each phase and of the whole run.
+ * the peak of each phase and of the whole run. `pid` may be a function, read at every sample,
+ * to follow a process that is replaced (a restarted gateway); samples taken while no process
+ * answers are skipped.
  *
  * @example
  * ```ts
@@ -55,19 +57,19 @@ export interface RssWindow {
  * ```
  */
 export class RssSampler {
-  readonly #pid: number;
+  readonly #pid: () => number;
   readonly #timer: ReturnType<typeof setInterval>;
   #window: RssWindow = { peakKiB: 0, lastKiB: 0, samples: 0 };
   #overallPeakKiB = 0;
 
-  constructor(pid: number, intervalMs = 100) {
-    this.#pid = pid;
+  constructor(pid: number | (() => number), intervalMs = 100) {
+    this.#pid = typeof pid === "number" ? () => pid : pid;
     this.#sample();
     this.#timer = setInterval(() => this.#sample(), intervalMs);
   }
 
   #sample(): void {
-    const kib = readTreeRssKiB(this.#pid);
+    const kib = readTreeRssKiB(this.#pid());
     if (kib === null) return;
     const w = this.#window;
     w.peakKiB = Math.max(w.peakKiB, kib);

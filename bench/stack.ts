@@ -1,29 +1,39 @@
 /**
  * Everything the benchmark talks to: Tomcat (HTTP and two AJP connectors), one httpd with a
- * VirtualHost per AJP packet size, and the gateway with the same two routes, each on free
- * loopback ports; and the fronts, the base URLs that all reach the webapp's `/app` context.
+ * VirtualHost per AJP packet size, and two gateways (`--workers 1` and `--workers 2`) with the
+ * same two routes, each on free loopback ports; and the fronts, the base URLs that all reach
+ * the webapp's `/app` context.
  * @module
  */
 
 import { freePort } from "../tests/support/ports.ts";
-import { type GatewayProcess, startGatewayProcess } from "./gateway_process.ts";
+import { type BenchGateway, type GatewayName, startBenchGateway } from "./bench_gateway.ts";
 import { type Httpd, startHttpd } from "./httpd.ts";
 import type { FrontName } from "./options.ts";
 import { type BenchTomcat, startBenchTomcat } from "./tomcat_backend.ts";
 
 /** A way in to the webapp. */
 export interface Front {
-  name: FrontName;
-  /** Base URL; scenario paths are appended to it. */
-  url: string;
-  description: string;
+  readonly name: FrontName;
+  /** Base URL; scenario paths are appended to it. A gateway's follows its restarts. */
+  readonly url: string;
+  readonly description: string;
+  /**
+   * The root of the process tree that proxies this front (httpd's parent, the gateway's
+   * process or supervisor), whose CPU time it costs; null for Tomcat direct, which is the
+   * backend itself.
+   */
+  readonly proxyPid: number | null;
+  /** The gateway that serves it; null for the other fronts. */
+  readonly gateway: BenchGateway | null;
 }
 
 /** The running stack. Dispose it to stop every process by its pid. */
 export interface Stack {
   tomcat: BenchTomcat;
   httpd: Httpd | null;
-  gateway: GatewayProcess | null;
+  /** The gateways that serve a chosen front, in front order. */
+  gateways: BenchGateway[];
   fronts: Front[];
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -33,6 +43,7 @@ export interface StackOptions {
   fronts: readonly FrontName[];
   /** The apache2 binary, or null to leave httpd out. */
   apache2: string | null;
+  /** Appended to both gateways' command line, before their own `--workers`. */
   gatewayArgs: string[];
   /** Access logs on both proxies. */
   accessLog: boolean;
@@ -41,6 +52,13 @@ export interface StackOptions {
   workDir: string;
   log: (line: string) => void;
 }
+
+/** The gateways: each serves an 8 KiB-packet front and a 64 KiB-packet front. */
+const GATEWAYS: readonly { name: GatewayName; workers: number; fronts: [FrontName, FrontName] }[] =
+  [
+    { name: "ajpgate", workers: 1, fronts: ["ajpgate", "ajpgate-64k"] },
+    { name: "ajpgate-w2", workers: 2, fronts: ["ajpgate-w2", "ajpgate-w2-64k"] },
+  ];
 
 /** Both routes use the webapp's /app context; "/big" is the 64 KiB-packet route. */
 const PREFIX_8K = "/app";
@@ -62,10 +80,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const ajp8k = `ajp://127.0.0.1:${tomcat.ajp8kPort}/app`;
     const ajp64k = `ajp://127.0.0.1:${tomcat.ajp64kPort}/app`;
     const fronts: Front[] = [];
-    const add = (name: FrontName, url: string, description: string) => {
-      if (options.fronts.includes(name)) fronts.push({ name, url, description });
+    const add = (front: Front) => {
+      if (options.fronts.includes(front.name)) fronts.push(front);
     };
-    add("tomcat", `http://127.0.0.1:${tomcat.httpPort}/app`, "Tomcat's HTTP/1.1 connector");
+    add({
+      name: "tomcat",
+      url: `http://127.0.0.1:${tomcat.httpPort}/app`,
+      description: "Tomcat's HTTP/1.1 connector",
+      proxyPid: null,
+      gateway: null,
+    });
 
     let httpd: Httpd | null = null;
     if (options.apache2 && wants("httpd", "httpd-64k")) {
@@ -83,41 +107,75 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         });
         return [h, p8k, p64k] as const;
       }).then(([h, p8k, p64k]) => {
-        add("httpd", `http://127.0.0.1:${p8k}${PREFIX_8K}`, "httpd mod_proxy_ajp, 8 KiB packets");
-        add(
-          "httpd-64k",
-          `http://127.0.0.1:${p64k}${PREFIX_64K}`,
-          "httpd mod_proxy_ajp, ProxyIOBufferSize 65536",
-        );
+        const common = { proxyPid: h.pid, gateway: null };
+        add({
+          name: "httpd",
+          url: `http://127.0.0.1:${p8k}${PREFIX_8K}`,
+          description: "httpd mod_proxy_ajp, 8 KiB packets",
+          ...common,
+        });
+        add({
+          name: "httpd-64k",
+          url: `http://127.0.0.1:${p64k}${PREFIX_64K}`,
+          description: "httpd mod_proxy_ajp, ProxyIOBufferSize 65536",
+          ...common,
+        });
         return h;
       });
       cleanup.defer(() => httpd!.stop());
     }
 
-    let gateway: GatewayProcess | null = null;
-    if (wants("ajpgate", "ajpgate-64k")) {
-      options.log("starting ajpgate");
-      gateway = await startGatewayProcess({
-        repoRoot: options.repoRoot,
-        logFile: `${options.workDir}/ajpgate.log`,
-        extraArgs: options.gatewayArgs,
-        logLevel: options.accessLog ? "info" : "warn",
-        proxyPass: [
-          `${PREFIX_8K} ${ajp8k} secret=${secret} max=512`,
-          `${PREFIX_64K} ${ajp64k} secret=${secret} packetsize=65536 max=512`,
-        ],
+    const gateways: BenchGateway[] = [];
+    for (const g of GATEWAYS.filter((g) => wants(...g.fronts))) {
+      options.log(`starting ${g.name} (--workers ${g.workers})`);
+      const gateway = await startBenchGateway({
+        name: g.name,
+        workers: g.workers,
+        frontNames: g.fronts,
+        logPrefix: `${options.workDir}/${g.name}`,
+        start: {
+          repoRoot: options.repoRoot,
+          // Ours last: the CLI keeps an option's last value, so the front names stay true.
+          extraArgs: [...options.gatewayArgs, "--workers", String(g.workers)],
+          logLevel: options.accessLog ? "info" : "warn",
+          proxyPass: [
+            `${PREFIX_8K} ${ajp8k} secret=${secret} max=512`,
+            `${PREFIX_64K} ${ajp64k} secret=${secret} packetsize=65536 max=512`,
+          ],
+        },
       });
-      cleanup.defer(() => gateway!.stop());
-      const base = `http://127.0.0.1:${gateway.port}`;
-      add("ajpgate", `${base}${PREFIX_8K}`, "ajpgate, 8 KiB packets");
-      add("ajpgate-64k", `${base}${PREFIX_64K}`, "ajpgate, packetsize=65536");
+      cleanup.defer(() => gateway.stop());
+      gateways.push(gateway);
+      const workers = g.workers > 1 ? `--workers ${g.workers}, ` : "";
+      add(gatewayFront(gateway, g.fronts[0], PREFIX_8K, `ajpgate, ${workers}8 KiB packets`));
+      add(gatewayFront(gateway, g.fronts[1], PREFIX_64K, `ajpgate, ${workers}packetsize=65536`));
     }
     const moved = cleanup.move();
-    return { tomcat, httpd, gateway, fronts, [Symbol.asyncDispose]: () => moved.disposeAsync() };
+    return { tomcat, httpd, gateways, fronts, [Symbol.asyncDispose]: () => moved.disposeAsync() };
   } catch (err) {
     await cleanup.disposeAsync();
     throw err;
   }
+}
+
+/** A front of `gateway` whose URL and pid follow the gateway's restarts. */
+function gatewayFront(
+  gateway: BenchGateway,
+  name: FrontName,
+  prefix: string,
+  description: string,
+): Front {
+  return {
+    name,
+    get url() {
+      return `${gateway.baseUrl}${prefix}`;
+    },
+    description,
+    get proxyPid() {
+      return gateway.process.pid;
+    },
+    gateway,
+  };
 }
 
 /** Runs `start` up to 3 times while it fails because a port was taken meanwhile. */

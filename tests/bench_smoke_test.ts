@@ -41,15 +41,21 @@ Deno.test({
       const stderr = new TextDecoder().decode(run.stderr);
       assert.equal(run.code, 0, `bench exited with ${run.code}:\n${stdout}\n${stderr}`);
       assert.match(stdout, /^scenario\s+front\s+req\/s/m);
-      assert.match(stdout, /ajpgate RSS: idle \d/);
+      assert.match(stdout, /^ajpgate RSS: idle \d/m);
+      assert.match(stdout, /^ajpgate-w2 RSS \(3 processes\): idle \d/m);
+      assert.match(stdout, /transfers on a fresh gateway \(idle \d/);
 
       const report = JSON.parse(await Deno.readTextFile(out)) as Report;
       const expected = [...WRK_SCENARIOS, ...TRANSFER_SCENARIOS].length * FRONTS.length;
       assert.equal(report.rows.length, expected, "one row per scenario and front");
+      assert.equal(report.runRows.length, 1, "--quick runs once");
       for (const row of report.rows) {
         const what = `${row.scenario} via ${row.front}`;
         assert.ok(!row.failed, `${what} failed: ${row.errorDetail}`);
         assert.ok(row.mibPerSec > 0, `${what} moved no data`);
+        // Present, not necessarily positive: 64 MiB may cost Tomcat less than a 10 ms tick.
+        assert.ok(row.tomcatCpuUs! >= 0, `${what} has Tomcat's CPU`);
+        assert.equal(row.frontCpuUs === undefined, row.front === "tomcat", `${what} front CPU`);
         if (row.kind === "wrk") {
           assert.ok(row.requestsPerSec! > 0 && row.p99Ms! >= row.p50Ms!, `${what} figures`);
         } else {
@@ -59,14 +65,23 @@ Deno.test({
           assert.ok(row.vsTomcat! > 0 && row.vsHttpd! > 0, `${what} has its ratios`);
         }
       }
-      const gw = report.gateway!;
-      assert.ok(gw.idleRssKiB > 0 && gw.peakRssKiB >= gw.idleRssKiB, "gateway RSS sampled");
+      assert.deepEqual(report.gateways.map((g) => [g.name, g.processes]), [
+        ["ajpgate", 1],
+        ["ajpgate-w2", 3],
+      ]);
+      for (const gw of report.gateways) {
+        const [run] = gw.runs;
+        assert.ok(gw.idleRssKiB > 0 && run.wrkPeakRssKiB! >= gw.idleRssKiB, "RSS sampled");
+        assert.ok(run.freshIdleRssKiB! > 0 && run.uploadPeakRssKiB! > 0, "transfers sampled");
+      }
 
-      // Everything was stopped by pid.
-      for (const [name, pid] of Object.entries(report.pids)) {
+      // Everything was stopped by pid, both gateways before and after their restart too.
+      const { tomcat, httpd, gateways } = report.pids;
+      assert.equal(gateways.length, 4, "two gateways, each started twice");
+      for (const pid of [tomcat, httpd, ...gateways]) {
         if (pid === null) continue;
         const alive = await Deno.stat(`/proc/${pid}`).then(() => true, () => false);
-        assert.ok(!alive, `${name} (pid ${pid}) is still running after the benchmark`);
+        assert.ok(!alive, `pid ${pid} is still running after the benchmark`);
       }
     } finally {
       await Deno.remove(dir, { recursive: true });

@@ -19,6 +19,16 @@ import { GatewayError } from "./errors.ts";
 import { keepResponseHeader } from "./header_rules.ts";
 import type { AccessTrace } from "./observe/access_trace.ts";
 
+/**
+ * The largest piece of response body handed to the client at once. Each piece is a new
+ * buffer that V8 frees only at its next young-generation collection, which comes after a
+ * fixed amount of JavaScript allocation rather than of buffer bytes: smaller pieces keep
+ * fewer bytes waiting for it. Measured on a 1 GiB download: peak RSS 103-105 MiB with 16 KiB
+ * pieces against 115-135 MiB with 64 KiB ones, for about 10% fewer 1 MiB GETs per second
+ * (each piece is one write op in the runtime).
+ */
+const DELIVERY_MAX = 16384;
+
 /** Methods that may be replayed on a fresh socket (RFC 9110 9.2.2). */
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
 
@@ -57,6 +67,8 @@ class Exchange {
   private firstPiece: Uint8Array | null = null;
   /** A message read ahead while coalescing body chunks, handled by the next pull. */
   private stash: ContainerMessage | null = null;
+  /** Body bytes received but not yet delivered: views into the socket buffer (no read meanwhile). */
+  private pending: Uint8Array[] = [];
   /** Whether any byte of this request was written to a backend socket. */
   private sent = false;
   private readonly isHead: boolean;
@@ -190,13 +202,18 @@ class Exchange {
 
   /**
    * Takes the body chunks already buffered, adding their data views (into the socket
-   * buffer: copy them before the next read) to `views`; returns the first other message
-   * that is buffered, or null.
+   * buffer: copy them before the next read) to `views`, until `limit` bytes are held there;
+   * returns the first other message that is buffered, or null.
    */
-  private collectBuffered(views: Uint8Array[]): ContainerMessage | null {
-    for (let msg = this.takeBuffered(); msg; msg = this.takeBuffered()) {
+  private collectBuffered(views: Uint8Array[], limit = Infinity): ContainerMessage | null {
+    let held = 0;
+    for (const v of views) held += v.length;
+    while (held < limit) {
+      const msg = this.takeBuffered();
+      if (!msg) return null;
       if (msg.type !== "SEND_BODY_CHUNK") return msg;
       if (msg.data.length > 0) views.push(msg.data);
+      held += msg.data.length;
     }
     return null;
   }
@@ -266,25 +283,16 @@ class Exchange {
     const views: Uint8Array[] = [];
     const next = this.collectBuffered(views);
     if (next?.type === "END_RESPONSE") {
-      const body = concat(views, true);
+      const body = concat(views);
       if (this.input.trace) this.input.trace.bytesOut += body.length;
       this.end(next.reuse, status);
       return new Response(body, { status, headers });
     }
     this.stash = next; // GET_BODY_CHUNK (full duplex), an error, or null: the stream handles it
-    // The views point into the socket buffer: copy them before the next read.
-    let first: Uint8Array | null = views.length > 0 ? concat(views, true) : null;
+    this.pending = views;
     const stream = new ReadableStream<Uint8Array>(
       {
-        pull: (controller) => {
-          if (first) {
-            if (this.input.trace) this.input.trace.bytesOut += first.length;
-            controller.enqueue(first);
-            first = null;
-            return;
-          }
-          return this.pullBody(controller, status);
-        },
+        pull: (controller) => this.pullBody(controller, status),
         cancel: () => this.fail(new GatewayError("client_aborted", "client went away")),
       },
       { highWaterMark: 1 },
@@ -292,32 +300,37 @@ class Exchange {
     return new Response(stream, { status, headers });
   }
 
-  /** Delivers the next body chunk, answering GET_BODY_CHUNK on the way (full duplex). */
+  /**
+   * Delivers the next piece of the body (at most {@link DELIVERY_MAX} bytes), answering
+   * GET_BODY_CHUNK on the way (full duplex). Body chunks already buffered are coalesced into
+   * one piece and one copy.
+   */
   private async pullBody(
     controller: ReadableStreamDefaultController<Uint8Array>,
     status: number,
   ): Promise<void> {
     try {
       for (;;) {
+        if (this.pending.length > 0) {
+          if (this.stash === null) this.stash = this.collectBuffered(this.pending, DELIVERY_MAX);
+          const piece = takeBytes(this.pending, DELIVERY_MAX);
+          if (this.input.trace) this.input.trace.bytesOut += piece.length;
+          controller.enqueue(piece);
+          const after = this.stash as ContainerMessage | null;
+          if (this.pending.length === 0 && after?.type === "END_RESPONSE") {
+            this.stash = null;
+            this.end(after.reuse, status);
+            controller.close();
+          }
+          return;
+        }
         const msg = this.stash ?? await this.readMessage();
         this.stash = null;
         switch (msg.type) {
-          case "SEND_BODY_CHUNK": {
-            if (msg.data.length === 0) continue; // flush: every chunk is delivered at once
-            // Coalesce the body chunks already buffered into one delivery and one copy.
-            const parts = [msg.data];
-            this.stash = this.collectBuffered(parts);
-            const out = concat(parts, true);
-            if (this.input.trace) this.input.trace.bytesOut += out.length;
-            controller.enqueue(out);
-            const after = this.stash as ContainerMessage | null;
-            if (after?.type === "END_RESPONSE") {
-              this.stash = null;
-              this.end(after.reuse, status);
-              controller.close();
-            }
-            return;
-          }
+          case "SEND_BODY_CHUNK":
+            // an empty chunk is a flush: every piece is delivered at once anyway
+            if (msg.data.length > 0) this.pending.push(msg.data);
+            continue;
           case "GET_BODY_CHUNK":
             await this.sendBody(msg.size);
             continue;
@@ -399,9 +412,28 @@ class Exchange {
   }
 }
 
-/** Joins parts into one new array; with `copy` false a single part is returned as is. */
-function concat(parts: Uint8Array[], copy = false): Uint8Array<ArrayBuffer> {
-  if (parts.length === 1 && !copy) return parts[0] as Uint8Array<ArrayBuffer>;
+/**
+ * Removes the first `max` bytes (or all, if fewer) from `views` and returns them as one new
+ * array; a view split in two leaves its tail in place.
+ */
+function takeBytes(views: Uint8Array[], max: number): Uint8Array<ArrayBuffer> {
+  let size = 0;
+  for (const v of views) size += v.length;
+  const out = new Uint8Array(Math.min(size, max));
+  let off = 0;
+  while (off < out.length) {
+    const v = views[0];
+    const n = Math.min(v.length, out.length - off);
+    out.set(n === v.length ? v : v.subarray(0, n), off);
+    off += n;
+    if (n === v.length) views.shift();
+    else views[0] = v.subarray(n);
+  }
+  return out;
+}
+
+/** Joins parts into one new array (a copy, also of a single part). */
+function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let off = 0;
   for (const p of parts) {

@@ -33,6 +33,7 @@ const MEDIAN_FIELDS = [
   "seconds",
   "frontCpuUs",
   "tomcatCpuUs",
+  "clientCpuUs",
 ] as const;
 
 /**

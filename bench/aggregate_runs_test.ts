@@ -31,8 +31,18 @@ Deno.test("median is the middle value, or the mean of the two middle ones", () =
 
 Deno.test("aggregateRuns takes each figure's median and sums errors and requests", () => {
   const [merged] = aggregateRuns([
-    [row("ajpgate", 10_000, { errors: 2, frontCpuUs: 40, gatewayPeakRssKiB: 200_000 })],
-    [row("ajpgate", 12_000, { errors: 1, frontCpuUs: 60, gatewayPeakRssKiB: 250_000 })],
+    [row("ajpgate", 10_000, {
+      errors: 2,
+      frontCpuUs: 40,
+      clientCpuUs: 20,
+      gatewayPeakRssKiB: 200_000,
+    })],
+    [row("ajpgate", 12_000, {
+      errors: 1,
+      frontCpuUs: 60,
+      clientCpuUs: 30,
+      gatewayPeakRssKiB: 250_000,
+    })],
   ]);
   assert.equal(merged.requestsPerSec, 11_000);
   assert.equal(merged.mibPerSec, 11);
@@ -40,6 +50,7 @@ Deno.test("aggregateRuns takes each figure's median and sums errors and requests
   assert.equal(merged.p99Ms, 11);
   assert.equal(merged.frontCpuUs, 50);
   assert.equal(merged.tomcatCpuUs, 40);
+  assert.equal(merged.clientCpuUs, 25);
   assert.equal(merged.errors, 3);
   assert.equal(merged.requests, 220_000);
   assert.equal(merged.gatewayPeakRssKiB, 250_000, "the highest peak of the runs");

@@ -1,7 +1,8 @@
 /**
  * `deno task bench:compare`: ajpgate against Apache httpd's mod_proxy_ajp and against Tomcat's
- * own HTTP connector, on one machine, in one run. See bench/README.md for what is measured
- * and how to read it.
+ * own HTTP connector, with a bare `Deno.serve` answering itself as the ceiling of a Deno-based
+ * proxy, on one machine, in one run. See bench/README.md for what is measured and how to read
+ * it.
  *
  * Prints one table on stdout (progress goes to stderr) and writes the same results as JSON
  * (default bench/results/latest.json); when that file already holds a run of the same kind,
@@ -67,15 +68,16 @@ async function main(args: string[]): Promise<number> {
         ", errors their sum, gw RSS the highest; bench/results/latest.json keeps every run",
       ]
       : []),
-    "front µs, tomcat µs: CPU time (user + system, /proc/PID/stat) of the front's proxy " +
-    "processes (httpd's, or the gateway's with its workers) and of Tomcat's JVM, per request " +
-    "over the measured wrk run, or per MiB for the transfers; wrk's and curl's own are not counted",
+    "front µs, tomcat µs, client µs: CPU time (user + system, /proc/PID/stat) of the front's " +
+    "proxy processes (httpd's, the gateway's with its workers, deno-serve's), of Tomcat's JVM " +
+    "and of the load generator (wrk, or curl; for the download with the cksum checking it), " +
+    "per request over the measured wrk run, or per MiB for the transfers",
     options.accessLog
       ? "access logs on: ajpgate --log-level info, httpd CustomLog (BufferedLogs On)"
       : "no access logs: ajpgate --log-level warn, httpd without CustomLog",
     "wrk: 2 threads, --latency, --timeout 10s; errors = socket errors + non-2xx/3xx responses",
-    "transfers: curl PUT of a file of zeros to /sha (SHA-256 checked by Tomcat), GET of " +
-    "/stream (length and CRC checked); MiB/s from curl's total time",
+    "transfers: curl PUT of a file of zeros to /sha (the SHA-256 the webapp or deno-serve " +
+    "computed is checked), GET of /stream (length and CRC checked); MiB/s from curl's total time",
   ];
   let fronts = options.fronts;
   if (!tools.apache2) {
@@ -88,6 +90,12 @@ async function main(args: string[]): Promise<number> {
       "ajpgate: --workers 1, ajpgate-w2: --workers 2 (one supervisor and two workers; RSS and " +
         "CPU summed over the three); both are restarted before the transfers, which thus run " +
         "on a fresh gateway",
+    );
+  }
+  if (fronts.includes("deno-serve")) {
+    notes.push(
+      "deno-serve: Deno.serve answering /stream and /sha itself (bench/reference_server.ts), " +
+        "no AJP and no backend: the ceiling of a Deno.serve-based proxy here; no ratios",
     );
   }
   if (fronts.length === 0) return fail("no front left to measure");
@@ -144,6 +152,7 @@ async function main(args: string[]): Promise<number> {
       gateways: result.gateways,
       pids: {
         tomcat: stack.tomcat.instance.pid,
+        reference: stack.reference?.pid ?? null,
         httpd: stack.httpd?.pid ?? null,
         gateways: stack.gateways.flatMap((g) => g.pids),
       },

@@ -1,7 +1,8 @@
 /**
- * CPU time of a process tree from /proc/PID/stat, and its cost per request or per MiB: on a
- * 2-core machine shared by the load generator, Tomcat and the proxy, this shows where the
- * cores went rather than only how fast the whole chain was.
+ * CPU time of a process tree from /proc/PID/stat, of this process's reaped children (the load
+ * generator), and its cost per request or per MiB: on a 2-core machine shared by the load
+ * generator, Tomcat and the proxy, this shows where the cores went rather than only how fast
+ * the whole chain was.
  * @module
  */
 
@@ -10,22 +11,64 @@ import { descendants } from "./process.ts";
 /** Clock ticks per second of /proc's times when `getconf CLK_TCK` cannot say (Linux: 100). */
 export const DEFAULT_CLOCK_TICKS = 100;
 
+/** The four CPU times of a /proc/PID/stat line (fields 14 to 17), in clock ticks. */
+export interface StatTimes {
+  /** User and system time of the process itself (all its threads). */
+  utime: number;
+  stime: number;
+  /** User and system time of its children that ended and were waited for (reaped). */
+  cutime: number;
+  cstime: number;
+}
+
 /**
- * utime + stime + cutime + cstime (fields 14 to 17, in clock ticks) of a /proc/PID/stat line,
- * or null when the line is not one. The reaped children's times count too, so that a child
- * that ends during a measurement (an httpd process retired, a gateway worker replaced) still
- * counts: its own ticks leave the tree, and come back in its parent's cutime and cstime.
- * Fields are counted after the last ")", since the command name (field 2) may hold spaces
- * and parentheses (`proc(5)`).
+ * Fields 14 to 17 of a /proc/PID/stat line, or null when the line is not one. Fields are
+ * counted after the last ")", since the command name (field 2) may hold spaces and
+ * parentheses (`proc(5)`).
  */
-export function parseStatTicks(stat: string): number | null {
+export function parseStatTimes(stat: string): StatTimes | null {
   const close = stat.lastIndexOf(")");
   if (close < 0) return null;
   // After ")": field 3 (state) is index 0, so field n is index n - 3.
   const fields = stat.slice(close + 1).trim().split(/\s+/);
   const times = fields.slice(14 - 3, 17 - 3 + 1).map(Number);
   if (times.length !== 4 || times.some((t) => !Number.isInteger(t) || t < 0)) return null;
-  return times.reduce((a, b) => a + b, 0);
+  const [utime, stime, cutime, cstime] = times;
+  return { utime, stime, cutime, cstime };
+}
+
+/**
+ * utime + stime + cutime + cstime of a /proc/PID/stat line, or null when the line is not one.
+ * The reaped children's times count too, so that a child that ends during a measurement (an
+ * httpd process retired, a gateway worker replaced) still counts: its own ticks leave the
+ * tree, and come back in its parent's cutime and cstime.
+ */
+export function parseStatTicks(stat: string): number | null {
+  const t = parseStatTimes(stat);
+  return t === null ? null : t.utime + t.stime + t.cutime + t.cstime;
+}
+
+/**
+ * cutime + cstime of a /proc/PID/stat line: the CPU of the process's children that were
+ * waited for, with their own reaped descendants; null when the line is not one.
+ */
+export function parseReapedChildTicks(stat: string): number | null {
+  const t = parseStatTimes(stat);
+  return t === null ? null : t.cutime + t.cstime;
+}
+
+/**
+ * The CPU ticks of this process's reaped children ({@link parseReapedChildTicks} of
+ * /proc/self/stat), or null where there is no /proc. A child run to its end with
+ * `Deno.Command.output()` (wrk, curl) is reaped before that resolves, so the difference of two
+ * readings around it is its CPU, provided no other child ended in between.
+ */
+export function readReapedChildTicks(): number | null {
+  try {
+    return parseReapedChildTicks(Deno.readTextFileSync("/proc/self/stat"));
+  } catch {
+    return null;
+  }
 }
 
 /** The CPU ticks of `pid` ({@link parseStatTicks}), or null when the process is gone. */

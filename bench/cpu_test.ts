@@ -1,9 +1,30 @@
 import assert from "node:assert/strict";
-import { cpuMicrosPerUnit, parseStatTicks, readCpuTicks, readTreeCpuTicks } from "./cpu.ts";
+import {
+  cpuMicrosPerUnit,
+  parseReapedChildTicks,
+  parseStatTicks,
+  parseStatTimes,
+  readCpuTicks,
+  readReapedChildTicks,
+  readTreeCpuTicks,
+} from "./cpu.ts";
 
 // /proc/PID/stat of a deno process; utime 1234, stime 56, cutime 7, cstime 3 (fields 14-17).
 const STAT = "4242 (deno) S 1 4242 4242 0 -1 4194560 52870 0 0 0 1234 56 7 3 20 0 9 0 " +
   "8803 1153449984 20164 18446744073709551615 1 1 0 0 0 0 0 16781312 1024 0 0 0 17 1 0 0 0 0 0";
+
+Deno.test("parseStatTimes reads utime, stime, cutime and cstime from fields 14 to 17", () => {
+  assert.deepEqual(parseStatTimes(STAT), { utime: 1234, stime: 56, cutime: 7, cstime: 3 });
+  assert.equal(parseStatTimes("4242 (deno) S 1 2 3"), null);
+});
+
+Deno.test("parseReapedChildTicks sums only the reaped children's cutime and cstime", () => {
+  assert.equal(parseReapedChildTicks(STAT), 7 + 3);
+  const odd = STAT.replace("(deno)", "(a) 1 2 3 4 5 6 7 8 9 10 11 12 13 14 (b)");
+  assert.equal(parseReapedChildTicks(odd), 10);
+  assert.equal(parseReapedChildTicks(STAT.replace(" 7 3 ", " 7 x ")), null);
+  assert.equal(parseReapedChildTicks(""), null);
+});
 
 Deno.test("parseStatTicks sums utime, stime, cutime and cstime", () => {
   assert.equal(parseStatTicks(STAT), 1234 + 56 + 7 + 3);
@@ -50,5 +71,21 @@ Deno.test({
     }
     assert.equal(readCpuTicks(2 ** 30), null);
     assert.equal(readTreeCpuTicks(2 ** 30), null);
+  },
+});
+
+Deno.test({
+  name: "readReapedChildTicks grows by the CPU of a waited-for child and of its own children",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    const before = readReapedChildTicks();
+    assert.ok(before !== null, "no /proc/self/stat");
+    // About 0.3 s of CPU in sh and in the `date` processes it forks and reaps itself.
+    const burn = "end=$(($(date +%s%N) + 300000000)); while [ $(date +%s%N) -lt $end ]; do :; done";
+    const out = await new Deno.Command("sh", { args: ["-c", burn], stdin: "null" }).output();
+    assert.ok(out.success);
+    const after = readReapedChildTicks()!;
+    // 0.3 s at CLK_TCK 100 is 30 ticks; allow for a slow or busy machine.
+    assert.ok(after - before >= 5, `reaped child ticks went from ${before} to ${after}`);
   },
 });

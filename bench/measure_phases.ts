@@ -1,14 +1,14 @@
 /**
  * The two phases of one run of the benchmark: every wrk scenario through every front in turn
  * (a warm-up, then the measured run), then the upload and the download through every front.
- * Each row gets the CPU time the front's proxy processes and Tomcat spent on it, and for the
- * gateways' fronts the serving gateway's peak RSS.
+ * Each row gets the CPU time the front's proxy processes, Tomcat and the load generator spent
+ * on it, and for the gateways' fronts the serving gateway's peak RSS.
  * @module
  */
 
 import type { BenchGateway } from "./bench_gateway.ts";
 import type { CompareOptions } from "./options.ts";
-import { cpuMicrosPerUnit, readTreeCpuTicks } from "./cpu.ts";
+import { cpuMicrosPerUnit, readCpuTicks, readReapedChildTicks, readTreeCpuTicks } from "./cpu.ts";
 import type { GatewayMemoryWatch } from "./memory_watch.ts";
 import { readRssKiB } from "./rss.ts";
 import type { ResultRow } from "./report.ts";
@@ -123,16 +123,26 @@ export async function transferPhase(run: RunContext): Promise<Map<BenchGateway, 
   return peaks;
 }
 
-/** CPU ticks of the front's proxy tree (null for Tomcat direct) and of Tomcat's JVM. */
+/**
+ * CPU ticks of the front's proxy tree (null for Tomcat direct), of Tomcat's JVM (null for the
+ * reference server, which uses no backend), and of the benchmark's reaped children: between
+ * two readings that is the load generator (wrk, or curl with the download's bash and cksum),
+ * the only child that ends in between unless a peer died, which `peersUp` tells.
+ */
 interface CpuReading {
   front: number | null;
   tomcat: number | null;
+  client: number | null;
+  /** Every process of the stack still has a /proc entry (none ended and was reaped). */
+  peersUp: boolean;
 }
 
 function readCpu(run: RunContext, front: Front): CpuReading {
   return {
     front: front.proxyPid === null ? null : readTreeCpuTicks(front.proxyPid),
-    tomcat: readTreeCpuTicks(run.stack.tomcat.instance.pid),
+    tomcat: front.usesTomcat ? readTreeCpuTicks(run.stack.tomcat.instance.pid) : null,
+    client: readReapedChildTicks(),
+    peersUp: run.stack.peerPids().every((pid) => readCpuTicks(pid) !== null),
   };
 }
 
@@ -142,14 +152,23 @@ function cpuCost(
   before: CpuReading,
   after: CpuReading,
   units: number,
-): Pick<ResultRow, "frontCpuUs" | "tomcatCpuUs"> {
+): Pick<ResultRow, "frontCpuUs" | "tomcatCpuUs" | "clientCpuUs"> {
   const per = (a: number | null, b: number | null) =>
     cpuMicrosPerUnit(a, b, run.m.clockTicksPerSec, units);
   const frontCpuUs = per(before.front, after.front);
   const tomcatCpuUs = per(before.tomcat, after.tomcat);
+  // A peer that ended in between was reaped too: its CPU would pass for the load generator's.
+  const clientCpuUs = before.peersUp && after.peersUp
+    ? per(before.client, after.client)
+    : undefined;
+  if (!after.peersUp) {
+    const why = "a benchmark process ended during a measurement: client µs left out from then on";
+    if (!run.notes.includes(why)) run.notes.push(why);
+  }
   return {
     ...(frontCpuUs === undefined ? {} : { frontCpuUs }),
     ...(tomcatCpuUs === undefined ? {} : { tomcatCpuUs }),
+    ...(clientCpuUs === undefined ? {} : { clientCpuUs }),
   };
 }
 
@@ -178,7 +197,8 @@ async function wrkRow(
   let before: CpuReading;
   try {
     if (options.warmupS > 0) await once(options.warmupS);
-    // Only the measured run's CPU: the warm-up's includes the JIT compiling.
+    // Only the measured run's CPU: the warm-up's includes the JIT compiling. The warm-up's wrk
+    // has been reaped by now, so the client reading starts after it.
     before = readCpu(run, front);
     result = await once(options.durationS);
   } catch (err) {

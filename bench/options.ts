@@ -10,6 +10,7 @@ const SCENARIO_IDS = [...WRK_SCENARIOS, ...TRANSFER_SCENARIOS].map((s) => s.id);
 /** The fronts, in the order they are measured within each scenario. */
 export const FRONTS = [
   "tomcat",
+  "deno-serve",
   "httpd",
   "httpd-64k",
   "ajpgate",
@@ -17,7 +18,7 @@ export const FRONTS = [
   "ajpgate-w2",
   "ajpgate-w2-64k",
 ] as const;
-/** One way in to the webapp. */
+/** One way in to the webapp, or to the reference server that answers as it does. */
 export type FrontName = typeof FRONTS[number];
 
 /** Parsed options. */

@@ -29,8 +29,16 @@ Deno.test("--runs takes a whole number of at least 1, also with --quick", () => 
   assert.throws(() => parseCompareOptions(["--runs", "1.5"]), UsageError);
 });
 
+Deno.test("the fronts without a proxy come first: Tomcat direct, then deno-serve", () => {
+  assert.deepEqual(FRONTS.slice(0, 2), ["tomcat", "deno-serve"]);
+  assert.deepEqual(parseCompareOptions(["--fronts", "ajpgate,deno-serve"]).fronts, [
+    "deno-serve",
+    "ajpgate",
+  ]);
+});
+
 Deno.test("the gateway with two workers is measured after the first, 64 KiB after 8 KiB", () => {
-  assert.deepEqual(FRONTS.slice(3), ["ajpgate", "ajpgate-64k", "ajpgate-w2", "ajpgate-w2-64k"]);
+  assert.deepEqual(FRONTS.slice(4), ["ajpgate", "ajpgate-64k", "ajpgate-w2", "ajpgate-w2-64k"]);
   assert.deepEqual(parseCompareOptions(["--fronts", "ajpgate-w2-64k,ajpgate-w2"]).fronts, [
     "ajpgate-w2",
     "ajpgate-w2-64k",

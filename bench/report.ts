@@ -25,12 +25,22 @@ export interface ResultRow {
   /** transfers only: curl's total time. */
   seconds?: number;
   /**
-   * CPU time of the front's proxy processes (httpd's, or the gateway's with its workers) in
-   * µs per request (wrk) or per MiB moved (transfers); absent for Tomcat direct.
+   * CPU time of the front's proxy processes (httpd's, the gateway's with its workers, or the
+   * reference server's) in µs per request (wrk) or per MiB moved (transfers); absent for
+   * Tomcat direct.
    */
   frontCpuUs?: number;
-  /** CPU time of Tomcat's JVM, in the same unit as {@link frontCpuUs}. */
+  /**
+   * CPU time of Tomcat's JVM, in the same unit as {@link frontCpuUs}; absent for deno-serve,
+   * which uses no backend.
+   */
   tomcatCpuUs?: number;
+  /**
+   * CPU time of the load generator in the same unit: wrk, or curl (for the download with the
+   * bash and cksum that check it), from the benchmark's reaped-children times. Absent when
+   * another process of the stack ended meanwhile, whose CPU would have been counted too.
+   */
+  clientCpuUs?: number;
   /** Socket errors + non-2xx/3xx (wrk), or 1 for a failed or inexact transfer. */
   errors: number;
   /** What went wrong, when something did. */
@@ -83,7 +93,10 @@ export interface GatewayMemory {
 
 /** The JSON report (bench/results/latest.json). */
 export interface Report {
-  /** 2 since the second gateway, the CPU columns and `--runs`. */
+  /**
+   * 2 since the second gateway, the CPU columns and `--runs`; the client CPU column and the
+   * deno-serve front came later as an optional field and extra rows.
+   */
   version: 2;
   startedAt: string;
   finishedAt: string;
@@ -104,7 +117,7 @@ export interface Report {
   runRows: ResultRow[][];
   gateways: GatewayMemory[];
   /** The pids that were measured (all stopped by the end of the run), every gateway's. */
-  pids: { tomcat: number; httpd: number | null; gateways: number[] };
+  pids: { tomcat: number; reference: number | null; httpd: number | null; gateways: number[] };
   notes: string[];
 }
 
@@ -195,6 +208,7 @@ export function renderTable(report: Report, previous: PreviousReport | null = nu
     "gw RSS",
     "front µs",
     "tomcat µs",
+    "client µs",
     ...(previous ? ["vs prev"] : []),
   ];
   const lines: string[][] = [head];
@@ -213,6 +227,7 @@ export function renderTable(report: Report, previous: PreviousReport | null = nu
       r.gatewayPeakRssKiB === undefined ? "" : mib(r.gatewayPeakRssKiB),
       cpu(r, r.frontCpuUs),
       cpu(r, r.tomcatCpuUs),
+      cpu(r, r.clientCpuUs),
       ...(previous ? [change(r, previous)] : []),
     ]);
     last = r.label;

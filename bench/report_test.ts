@@ -55,7 +55,7 @@ function report(rows: ResultRow[], gateways: GatewayMemory[] = [gateway([ONE_RUN
     rows,
     runRows: [rows],
     gateways,
-    pids: { tomcat: 1, httpd: null, gateways: [] },
+    pids: { tomcat: 1, reference: null, httpd: null, gateways: [] },
     notes: ["2 cores shared"],
   };
 }
@@ -91,13 +91,15 @@ Deno.test("addRatios leaves a ratio out when its peer was not measured", () => {
 
 Deno.test("renderTable aligns one line per row and ends with failures, memory and notes", () => {
   const rows = [
-    wrkRow("tomcat", 20000, { tomcatCpuUs: 41.25 }),
+    wrkRow("tomcat", 20000, { tomcatCpuUs: 41.25, clientCpuUs: 30 }),
+    wrkRow("deno-serve", 40000, { frontCpuUs: 20.5, clientCpuUs: 18.25 }),
     wrkRow("ajpgate", 15000, {
       errors: 3,
       errorDetail: "3 read errors",
       gatewayPeakRssKiB: 204800,
       frontCpuUs: 62.5,
       tomcatCpuUs: 48,
+      clientCpuUs: 35,
     }),
     {
       scenario: "upload",
@@ -108,6 +110,7 @@ Deno.test("renderTable aligns one line per row and ends with failures, memory an
       seconds: 5.12,
       frontCpuUs: 1953.1,
       tomcatCpuUs: 2400,
+      clientCpuUs: 1100,
       errors: 0,
     },
   ];
@@ -128,16 +131,25 @@ Deno.test("renderTable aligns one line per row and ends with failures, memory an
     "gw RSS",
     "front µs",
     "tomcat µs",
+    "client µs",
     "vs prev",
   ]);
   assert.match(
     lines[2],
-    /^GET 13 B, 32 conns\s+tomcat\s+20,000\s+0\.2\s+1\.50ms\s+1\.23s\s+0\s+41\.3\s+\+100%$/,
+    /^GET 13 B, 32 conns\s+tomcat\s+20,000\s+0\.2\s+1\.50ms\s+1\.23s\s+0\s+41\.3\s+30\.0\s+\+100%$/,
   );
-  assert.match(lines[3], /^\s+ajpgate\s+15,000 .* 3\s+0\.75x\s+200\.0 MiB\s+62\.5\s+48\.0$/);
+  // The reference server: no ratios, no Tomcat CPU; its client column still lines up.
+  assert.match(lines[3], /^\s+deno-serve\s+40,000 .*\s0\s+20\.5\s+18\.3$/);
+  const clientEnd = lines[0].indexOf("client µs") + "client µs".length;
+  assert.equal(lines[2].indexOf("30.0") + "30.0".length, clientEnd);
+  assert.equal(lines[3].length, clientEnd, "deno-serve's line ends with its client µs");
   assert.match(
     lines[4],
-    /^upload 1 GiB\s+ajpgate\s+-\s+200\.0\s+5\.12s .* 1,953\/MiB\s+2,400\/MiB$/,
+    /^\s+ajpgate\s+15,000 .* 3\s+0\.75x\s+200\.0 MiB\s+62\.5\s+48\.0\s+35\.0$/,
+  );
+  assert.match(
+    lines[5],
+    /^upload 1 GiB\s+ajpgate\s+-\s+200\.0\s+5\.12s .* 1,953\/MiB\s+2,400\/MiB\s+1,100\/MiB$/,
   );
   assert.match(text, /! GET 13 B, 32 conns via ajpgate: 3 read errors/);
   assert.match(text, /^ajpgate RSS: idle 80\.0 MiB; peak under wrk load 200\.0 MiB;$/m);

@@ -1,8 +1,9 @@
 /**
- * Everything the benchmark talks to: Tomcat (HTTP and two AJP connectors), one httpd with a
- * VirtualHost per AJP packet size, and two gateways (`--workers 1` and `--workers 2`) with the
- * same two routes, each on free loopback ports; and the fronts, the base URLs that all reach
- * the webapp's `/app` context.
+ * Everything the benchmark talks to: Tomcat (HTTP and two AJP connectors), the reference
+ * `Deno.serve` server, one httpd with a VirtualHost per AJP packet size, and two gateways
+ * (`--workers 1` and `--workers 2`) with the same two routes, each on free loopback ports; and
+ * the fronts, the base URLs that all reach the webapp's `/app` context (or, for the reference
+ * server, answer as it does).
  * @module
  */
 
@@ -10,6 +11,7 @@ import { freePort } from "../tests/support/ports.ts";
 import { type BenchGateway, type GatewayName, startBenchGateway } from "./bench_gateway.ts";
 import { type Httpd, startHttpd } from "./httpd.ts";
 import type { FrontName } from "./options.ts";
+import { type ReferenceProcess, startReferenceProcess } from "./reference_process.ts";
 import { type BenchTomcat, startBenchTomcat } from "./tomcat_backend.ts";
 
 /** A way in to the webapp. */
@@ -20,21 +22,30 @@ export interface Front {
   readonly description: string;
   /**
    * The root of the process tree that proxies this front (httpd's parent, the gateway's
-   * process or supervisor), whose CPU time it costs; null for Tomcat direct, which is the
-   * backend itself.
+   * process or supervisor, the reference server), whose CPU time it costs; null for Tomcat
+   * direct, which is the backend itself.
    */
   readonly proxyPid: number | null;
   /** The gateway that serves it; null for the other fronts. */
   readonly gateway: BenchGateway | null;
+  /** Whether Tomcat answers it, so that Tomcat's CPU counts; false for the reference server. */
+  readonly usesTomcat: boolean;
 }
 
 /** The running stack. Dispose it to stop every process by its pid. */
 export interface Stack {
   tomcat: BenchTomcat;
   httpd: Httpd | null;
+  /** The `deno-serve` front's server, when chosen. */
+  reference: ReferenceProcess | null;
   /** The gateways that serve a chosen front, in front order. */
   gateways: BenchGateway[];
   fronts: Front[];
+  /**
+   * The pids of every long-lived process the benchmark started (its direct children), of the
+   * moment: when one of them ends, its CPU joins the benchmark's reaped-children time.
+   */
+  peerPids(): number[];
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -89,7 +100,26 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       description: "Tomcat's HTTP/1.1 connector",
       proxyPid: null,
       gateway: null,
+      usesTomcat: true,
     });
+
+    let reference: ReferenceProcess | null = null;
+    if (wants("deno-serve")) {
+      options.log("starting the reference Deno.serve server");
+      reference = await startReferenceProcess({
+        repoRoot: options.repoRoot,
+        logFile: `${options.workDir}/deno-serve.log`,
+      });
+      cleanup.defer(() => reference!.stop());
+      add({
+        name: "deno-serve",
+        url: `http://127.0.0.1:${reference.port}/app`,
+        description: "Deno.serve answering itself (bench/reference_server.ts), no backend",
+        proxyPid: reference.pid,
+        gateway: null,
+        usesTomcat: false,
+      });
+    }
 
     let httpd: Httpd | null = null;
     if (options.apache2 && wants("httpd", "httpd-64k")) {
@@ -107,7 +137,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         });
         return [h, p8k, p64k] as const;
       }).then(([h, p8k, p64k]) => {
-        const common = { proxyPid: h.pid, gateway: null };
+        const common = { proxyPid: h.pid, gateway: null, usesTomcat: true };
         add({
           name: "httpd",
           url: `http://127.0.0.1:${p8k}${PREFIX_8K}`,
@@ -151,7 +181,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       add(gatewayFront(gateway, g.fronts[1], PREFIX_64K, `ajpgate, ${workers}packetsize=65536`));
     }
     const moved = cleanup.move();
-    return { tomcat, httpd, gateways, fronts, [Symbol.asyncDispose]: () => moved.disposeAsync() };
+    const peerPids = () => [
+      tomcat.instance.pid,
+      ...(reference ? [reference.pid] : []),
+      ...(httpd ? [httpd.pid] : []),
+      ...gateways.map((g) => g.process.pid),
+    ];
+    return {
+      tomcat,
+      httpd,
+      reference,
+      gateways,
+      fronts,
+      peerPids,
+      [Symbol.asyncDispose]: () => moved.disposeAsync(),
+    };
   } catch (err) {
     await cleanup.disposeAsync();
     throw err;
@@ -175,6 +219,7 @@ function gatewayFront(
       return gateway.process.pid;
     },
     gateway,
+    usesTomcat: true,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * One large upload and one large download with curl, timed by curl and checked end to end:
- * the upload's SHA-256 as the webapp's `/sha` computed it, the download's length and CRC
- * (`cksum`) against the webapp's `/stream` pattern, byte i = (i * 31 + 7) & 0xFF.
+ * the upload's SHA-256 as the front's `/sha` computed it (the webapp's, or deno-serve's own),
+ * the download's length and CRC (`cksum`) against the webapp's `/stream` pattern, byte i =
+ * (i * 31 + 7) & 0xFF.
  *
  * The download is checked with cksum rather than sha256sum: coreutils' sha256sum hashes about
  * 160 MB/s on the benchmark machine and would be the bottleneck of the pipe, cksum about 6 GB/s.
@@ -104,8 +105,8 @@ export async function upload(url: string, fx: TransferFixture): Promise<Transfer
     } catch {
       return `the answer is not JSON: ${stdout.slice(0, 200)}`;
     }
-    if (body.bodyLength !== fx.bytes) return `Tomcat read ${body.bodyLength} bytes`;
-    if (body.bodySha256 !== fx.uploadSha256) return `Tomcat's SHA-256 is ${body.bodySha256}`;
+    if (body.bodyLength !== fx.bytes) return `/sha read ${body.bodyLength} bytes`;
+    if (body.bodySha256 !== fx.uploadSha256) return `/sha's SHA-256 is ${body.bodySha256}`;
     return "";
   });
 }

@@ -1,7 +1,7 @@
 /**
  * The comparative benchmark must not rot: `bench/compare.ts --quick` (2 s per scenario,
- * 64 MiB transfers) runs against every front, writes a complete JSON report with exact
- * transfers, and leaves no process behind. Skipped, with the reason in its name, when Tomcat,
+ * 64 MiB transfers) runs against every front, the reference deno-serve one included, writes a
+ * complete JSON report with exact transfers and every CPU column, and leaves no process behind. Skipped, with the reason in its name, when Tomcat,
  * httpd, wrk or curl is missing (the quick mode installs nothing).
  * @module
  */
@@ -54,8 +54,10 @@ Deno.test({
         assert.ok(!row.failed, `${what} failed: ${row.errorDetail}`);
         assert.ok(row.mibPerSec > 0, `${what} moved no data`);
         // Present, not necessarily positive: 64 MiB may cost Tomcat less than a 10 ms tick.
-        assert.ok(row.tomcatCpuUs! >= 0, `${what} has Tomcat's CPU`);
+        assert.equal(row.tomcatCpuUs === undefined, row.front === "deno-serve", `${what} Tomcat`);
+        assert.ok(!(row.tomcatCpuUs! < 0), `${what} has a negative Tomcat CPU`);
         assert.equal(row.frontCpuUs === undefined, row.front === "tomcat", `${what} front CPU`);
+        assert.ok(row.clientCpuUs! >= 0, `${what} has the load generator's CPU`);
         if (row.kind === "wrk") {
           assert.ok(row.requestsPerSec! > 0 && row.p99Ms! >= row.p50Ms!, `${what} figures`);
         } else {
@@ -63,6 +65,8 @@ Deno.test({
         }
         if (row.front.startsWith("ajpgate")) {
           assert.ok(row.vsTomcat! > 0 && row.vsHttpd! > 0, `${what} has its ratios`);
+        } else {
+          assert.ok(row.vsTomcat === undefined && row.vsHttpd === undefined, `${what}: no ratio`);
         }
       }
       assert.deepEqual(report.gateways.map((g) => [g.name, g.processes]), [
@@ -76,9 +80,10 @@ Deno.test({
       }
 
       // Everything was stopped by pid, both gateways before and after their restart too.
-      const { tomcat, httpd, gateways } = report.pids;
+      const { tomcat, reference, httpd, gateways } = report.pids;
       assert.equal(gateways.length, 4, "two gateways, each started twice");
-      for (const pid of [tomcat, httpd, ...gateways]) {
+      assert.ok(reference !== null, "the deno-serve front ran");
+      for (const pid of [tomcat, reference, httpd, ...gateways]) {
         if (pid === null) continue;
         const alive = await Deno.stat(`/proc/${pid}`).then(() => true, () => false);
         assert.ok(!alive, `pid ${pid} is still running after the benchmark`);

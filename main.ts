@@ -4,11 +4,9 @@
  * Configuration mistakes print one line and exit 2; SIGINT/SIGTERM stop it gracefully.
  * @module
  */
-import { runAdminCli } from "./src/config/admin_cli.ts";
 import { parseStartOptions } from "./src/config/cli.ts";
 import { ConfigError } from "./src/config/proxy_pass.ts";
-import { DbConflictError, DbNotFoundError } from "./db/mod.ts";
-import { startGateway } from "./routes/serve.ts";
+import { DbConflictError, DbNotFoundError } from "./db/errors.ts";
 import { selfCommand, superviseWorkers, WORKER_OF_ENV } from "./src/supervisor.ts";
 import denoJson from "./deno.json" with { type: "json" };
 
@@ -29,6 +27,9 @@ async function start(args: string[]): Promise<number> {
   }
   let gateway;
   try {
+    // Loaded here, not at the top: a --workers supervisor never serves, and without the
+    // server, the database driver and the API it stays a small process.
+    const { startGateway } = await import("./routes/serve.ts");
     gateway = await startGateway(options, { workerOf: workerOf || undefined });
   } catch (err) {
     console.error(`ajpgate: cannot start: ${err instanceof Error ? err.message : String(err)}`);
@@ -71,7 +72,10 @@ async function main(args: string[]): Promise<number> {
   }
   try {
     if (command === "start") return await start(rest);
-    if (command === "cli") return await runAdminCli(rest, env, (line) => console.log(line));
+    if (command === "cli") {
+      const { runAdminCli } = await import("./src/config/admin_cli.ts");
+      return await runAdminCli(rest, env, (line) => console.log(line));
+    }
   } catch (err) {
     if (
       err instanceof ConfigError || err instanceof DbConflictError || err instanceof DbNotFoundError

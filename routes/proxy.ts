@@ -84,7 +84,7 @@ function proxy(
     preserveHost: route.preserveHost,
     body: new BodySource(req.body, bodyLength),
     bodyLength,
-    signal: req.signal,
+    clientSignal: () => req.signal,
     warn: runtime.warn,
     requestId: trace?.requestId,
     trace,

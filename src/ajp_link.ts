@@ -39,6 +39,12 @@ export class AjpLink {
   idleSince = 0;
   /** Whether any byte of the current exchange arrived from the backend. */
   received = false;
+  /**
+   * Called once by the pool's sweep (every 100 ms) if it finds a read from the backend under
+   * way, then cleared: the exchange uses it to start watching for the client going away,
+   * which is not worth its cost for exchanges that end sooner.
+   */
+  onWait: (() => void) | null = null;
   private readonly buf: Uint8Array;
   private start = 0;
   private end = 0;
@@ -232,10 +238,16 @@ export class AjpLink {
   }
 
   /**
-   * Ends a read whose deadline passed: the socket is closed, the pending read fails and the
-   * reader gets a timeout error. Called by the pool's sweeper.
+   * Called by the pool's sweep for a link in use: runs {@link onWait} if a read is under way,
+   * and ends a read whose deadline passed (the socket is closed, the pending read fails and
+   * the reader gets a timeout error).
    */
-  expire(now: number): void {
+  sweep(now: number): void {
+    if (this.pending && this.onWait) {
+      const onWait = this.onWait;
+      this.onWait = null;
+      onWait();
+    }
     if (this.readDeadline === 0 || now < this.readDeadline) return;
     this.expired = true;
     this.close();

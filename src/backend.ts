@@ -117,7 +117,7 @@ export class Backend implements Upstream {
       forward,
       body: req.body,
       bodyLength: req.bodyLength,
-      signal: req.signal,
+      clientSignal: req.clientSignal,
       warn: req.warn,
       trace: req.trace,
     });

@@ -42,8 +42,8 @@ export interface ExchangeInput {
   body: BodySource;
   /** Content-Length, null when unknown (chunked), 0 when there is no body. */
   bodyLength: number | null;
-  /** Aborted when the client goes away. */
-  signal?: AbortSignal;
+  /** Makes the client's abort signal; asked for only when the exchange waits long. */
+  clientSignal?: () => AbortSignal;
   /** Called with a warning worth an operator's attention. */
   warn?: (message: string) => void;
   /** Told the bytes sent to the client and how the response ended. */
@@ -75,6 +75,9 @@ class Exchange {
   private delivered = 0;
   /** Whether any byte of this request was written to a backend socket. */
   private sent = false;
+  /** The client's abort signal, once watched (see {@link watchClient}). */
+  private signal: AbortSignal | null = null;
+  private readonly onAbort = () => this.link?.close();
   private readonly isHead: boolean;
 
   constructor(private readonly input: ExchangeInput) {
@@ -87,8 +90,6 @@ class Exchange {
   async run(): Promise<Response> {
     const { backend } = this.input;
     backend.counters.requests++;
-    const onAbort = () => this.link?.close();
-    this.input.signal?.addEventListener("abort", onAbort);
     try {
       let headers: SendHeaders;
       try {
@@ -124,8 +125,20 @@ class Exchange {
         cause: err,
       });
     } finally {
-      this.input.signal?.removeEventListener("abort", onAbort);
+      this.signal?.removeEventListener("abort", this.onAbort);
     }
+  }
+
+  /**
+   * Starts watching for the client going away, which closes the backend socket. Called by
+   * the pool's sweep once the exchange has waited on the backend across it: shorter
+   * exchanges do without (a client abort then shows when the response is written).
+   */
+  private watchClient(): void {
+    if (this.signal || !this.input.clientSignal) return;
+    this.signal = this.input.clientSignal();
+    if (this.signal.aborted) this.onAbort();
+    else this.signal.addEventListener("abort", this.onAbort);
   }
 
   /**
@@ -134,7 +147,7 @@ class Exchange {
    * idempotent (or not a byte was written).
    */
   private replayable(err: unknown): boolean {
-    if (!(err instanceof GatewayError) || this.input.signal?.aborted) return false;
+    if (!(err instanceof GatewayError) || this.signal?.aborted) return false;
     if (err.kind === "unavailable") return !this.sent;
     if (err.kind !== "closed" || !err.retryable || this.answered > 0) return false;
     return !this.sent || IDEMPOTENT.has(this.input.forward.method);
@@ -145,7 +158,7 @@ class Exchange {
     const link = this.link;
     if (!(err instanceof GatewayError) || !err.retryable || !link) return false;
     const retry = link.uses > 0 && this.answered === 0 &&
-      IDEMPOTENT.has(this.input.forward.method) && !this.input.signal?.aborted;
+      IDEMPOTENT.has(this.input.forward.method) && !this.signal?.aborted;
     if (retry) {
       this.input.backend.pool.destroy(link, "eof");
       this.link = null;
@@ -158,6 +171,7 @@ class Exchange {
     const link = await backend.pool.acquire(fresh);
     this.link = link;
     link.received = false;
+    link.onWait = () => this.watchClient();
     let end: number;
     try {
       end = encodeForwardRequest(forward, link.out.subarray(0, backend.settings.packetSize), 0);

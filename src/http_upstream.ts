@@ -120,7 +120,8 @@ export class HttpUpstream implements Upstream {
     const headers = this.requestHeaders(req);
     const abort = new AbortController();
     const onClientAbort = () => abort.abort(new GatewayError("client_aborted", "client went away"));
-    req.signal?.addEventListener("abort", onClientAbort);
+    const clientSignal = req.clientSignal?.();
+    clientSignal?.addEventListener("abort", onClientAbort);
     const timer = setTimeout(
       () =>
         abort.abort(
@@ -156,7 +157,7 @@ export class HttpUpstream implements Upstream {
       throw new GatewayError("unavailable", message, { cause: err, retryAfter: 1 });
     } finally {
       clearTimeout(timer);
-      req.signal?.removeEventListener("abort", onClientAbort);
+      clientSignal?.removeEventListener("abort", onClientAbort);
     }
     this.health.ok();
     const out = new Headers();

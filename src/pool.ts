@@ -91,7 +91,7 @@ export class Pool {
     // Reply timeouts: one sweep every 100 ms instead of a timer per socket read.
     this.deadlines = setInterval(() => {
       const now = performance.now();
-      for (const link of this.lent) link.expire(now);
+      for (const link of this.lent) link.sweep(now);
     }, 100);
     Deno.unrefTimer(this.deadlines as unknown as number);
     if (options.ping?.mode === "interval") {
@@ -140,6 +140,7 @@ export class Pool {
 
   /** Returns a link after END_RESPONSE with reuse=1 and nothing pending. */
   release(link: AjpLink): void {
+    link.onWait = null;
     if (link.isClosed || this.shut || link.buffered > 0) {
       return this.destroy(link, link.buffered > 0 ? "stray_bytes" : "error");
     }
@@ -162,6 +163,7 @@ export class Pool {
 
   /** Closes a busy link and frees its slot for a waiter. */
   destroy(link: AjpLink, reason: CloseReason): void {
+    link.onWait = null;
     link.close();
     this.busy--;
     this.lent.delete(link);

@@ -235,6 +235,24 @@ Deno.test("a silent backend gives 504 after the reply timeout", async () => {
   }, "timeout=1");
 });
 
+Deno.test("a client that goes away while the backend is slow closes the backend socket", async () => {
+  const closed = Promise.withResolvers<number>();
+  await withPeer(async (s) => {
+    await s.readForward();
+    const t0 = performance.now();
+    await s.readPayload(); // never answers: returns at EOF, when the gateway closes the socket
+    closed.resolve(performance.now() - t0);
+  }, async (url) => {
+    const abort = new AbortController();
+    const res = fetch(url("/slow"), { signal: abort.signal });
+    setTimeout(() => abort.abort(), 300);
+    await assert.rejects(res);
+    // the reply timeout is 60 s: only the client's abort can close the socket this soon
+    const after = await closed.promise;
+    assert.ok(after >= 250 && after < 2000, `closed after ${after} ms`);
+  });
+});
+
 /** A peer whose first socket answers one request, then stays open but silent. */
 function silentAfterFirst() {
   return async (s: PeerSocket, i: number) => {

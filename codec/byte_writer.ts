@@ -94,11 +94,29 @@ export class ByteWriter {
     let p = this.pos;
     buf[p++] = len >>> 8;
     buf[p++] = len & 0xff;
-    for (let i = 0; i < len; i++) {
-      const c = s.charCodeAt(i);
-      if (c > 0xff) throw invalidChar(what, i, c);
-      buf[p++] = c;
+    // Four characters a step and one range check after the loop: a wider character leaves
+    // garbage in the buffer, but then the whole message is refused.
+    let wide = 0;
+    let i = 0;
+    for (const end4 = len - 3; i < end4; i += 4) {
+      const a = s.charCodeAt(i), b = s.charCodeAt(i + 1);
+      const c = s.charCodeAt(i + 2), d = s.charCodeAt(i + 3);
+      wide |= a | b | c | d;
+      buf[p + i] = a;
+      buf[p + i + 1] = b;
+      buf[p + i + 2] = c;
+      buf[p + i + 3] = d;
     }
+    for (; i < len; i++) {
+      const c = s.charCodeAt(i);
+      wide |= c;
+      buf[p + i] = c;
+    }
+    if (wide > 0xff) {
+      const at = firstWide(s);
+      throw invalidChar(what, at, s.charCodeAt(at));
+    }
+    p += len;
     buf[p++] = 0;
     this.pos = p;
   }
@@ -109,6 +127,13 @@ export class ByteWriter {
     this.buf.set(data, this.pos);
     this.pos += data.length;
   }
+}
+
+/** The index of the first character above 0xFF in `s` (one exists). */
+function firstWide(s: string): number {
+  let i = 0;
+  while (s.charCodeAt(i) <= 0xff) i++;
+  return i;
 }
 
 // Error builders stay out of the write methods so that those remain small enough to inline.

@@ -45,6 +45,15 @@ Deno.test("ByteWriter rejects characters above 0xFF as invalid", () => {
   const w = new ByteWriter(new Uint8Array(64));
   assert.throws(() => w.string("caf\u0100", "header value"), isEncodeError("invalid", /U\+0100/));
   assert.throws(() => w.string("\u{1f600}", "x"), isEncodeError("invalid"));
+  // past the four-at-a-time part of the loop, and in it
+  assert.throws(
+    () => w.string("abcdefgh\u20acij", "v"),
+    isEncodeError("invalid", /U\+20AC at index 8/),
+  );
+  assert.throws(
+    () => w.string("ab\u0101cdefgh", "v"),
+    isEncodeError("invalid", /U\+0101 at index 2/),
+  );
 });
 
 Deno.test("ByteWriter rejects strings longer than 0xFFFE as invalid", () => {

@@ -7,6 +7,7 @@
  */
 
 import {
+  concatBytes,
   decodeContainerMessage,
   encodeBodyPacket,
   encodeContainerMessage,
@@ -91,13 +92,7 @@ function bodyChunkStream(packetSize: number): Uint8Array {
     const chunk = data.subarray(at, Math.min(at + perPacket, data.length));
     packets.push(encodeContainerMessage({ type: "SEND_BODY_CHUNK", data: chunk }, packetSize));
   }
-  const out = new Uint8Array(packets.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of packets) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(packets);
 }
 
 const STREAM_8K = bodyChunkStream(8192);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { concatBytes } from "../codec/mod.ts";
 import {
   createReferenceHandler,
   parseListen,
@@ -19,16 +20,6 @@ function expectedPattern(bytes: number): Uint8Array {
 async function chunks(body: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
   const out: Uint8Array[] = [];
   for await (const c of body) out.push(c);
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }
 
@@ -58,7 +49,7 @@ Deno.test("createReferenceHandler streams a larger body in fresh 16 KiB pieces",
   assert.equal(parts.length, Math.ceil(bytes / PIECE_SIZE));
   assert.ok(parts.slice(0, -1).every((p) => p.length === PIECE_SIZE));
   assert.equal(new Set(parts.map((p) => p.buffer)).size, parts.length, "each piece its own");
-  assert.deepEqual(concat(parts), expectedPattern(bytes));
+  assert.deepEqual(concatBytes(parts), expectedPattern(bytes));
 });
 
 Deno.test("createReferenceHandler leaves Content-Length out without cl=1", async () => {

@@ -8,17 +8,8 @@ import {
 } from "../tests/fixtures/ajp_fixture.ts";
 import { MAGIC_FROM_CONTAINER, MAGIC_TO_CONTAINER } from "./constants.ts";
 import { AjpProtocolError } from "./errors.ts";
+import { concatBytes } from "./bytes.ts";
 import { FrameReader } from "./frame_reader.ts";
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
-}
 
 const PACKETS = [
   sendHeadersPacket(200, "200", [[0xa001, "text/plain"], ["X-A", "b"]]),
@@ -27,7 +18,7 @@ const PACKETS = [
   cpongPacket(),
   endResponsePacket(1),
 ];
-const STREAM = concat(...PACKETS);
+const STREAM = concatBytes(PACKETS);
 const PAYLOADS = PACKETS.map(payloadOf);
 
 Deno.test("FrameReader returns every payload of a chunk holding several packets", () => {

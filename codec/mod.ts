@@ -17,6 +17,7 @@ export type * from "./types.ts";
 export { AjpEncodeError, type AjpEncodeErrorReason, AjpProtocolError } from "./errors.ts";
 export { maxBodyChunk, validatePacketSize } from "./packet_size.ts";
 export { ByteWriter, MAX_STRING_LENGTH } from "./byte_writer.ts";
+export { concatBytes } from "./bytes.ts";
 export { ByteReader, latin1 } from "./byte_reader.ts";
 export { readFrameHeader } from "./frame.ts";
 export { FrameReader } from "./frame_reader.ts";

@@ -19,6 +19,7 @@ Deno.test("mod.ts exposes the codec's public API", () => {
     "FrameReader",
     "ByteReader",
     "ByteWriter",
+    "concatBytes",
     "AjpProtocolError",
     "AjpEncodeError",
   ] as const;

@@ -8,6 +8,7 @@
  * a retried exchange resends it.
  * @module
  */
+import { concatBytes } from "../codec/bytes.ts";
 import { GatewayError } from "./errors.ts";
 
 /** A settled read of the client stream. */
@@ -52,7 +53,7 @@ export class BodySource {
       if (more === null) break;
       const need = max - chunk.length;
       if (more.length > need) this.leftover = more.subarray(need);
-      chunk = join(chunk, more.subarray(0, need));
+      chunk = concatBytes([chunk, more.subarray(0, need)]);
     }
     if (chunk.length > max) {
       this.leftover = chunk.subarray(max);
@@ -71,7 +72,7 @@ export class BodySource {
 
   /** Puts a piece returned by {@link next} back in front. */
   unread(piece: Uint8Array): void {
-    this.leftover = this.leftover ? join(piece, this.leftover) : piece;
+    this.leftover = this.leftover ? concatBytes([piece, this.leftover]) : piece;
     this.consumed -= piece.length;
     if (this.declared !== null) this.done = false;
   }
@@ -140,11 +141,4 @@ export class BodySource {
     }
     return null;
   }
-}
-
-function join(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }

@@ -6,6 +6,7 @@
  * abort the client response.
  * @module
  */
+import { concatBytes } from "../codec/bytes.ts";
 import { decodeContainerMessage } from "../codec/container_message.ts";
 import { bodyPacketSize, EMPTY_BODY_PACKET, encodeBodyPacket } from "../codec/body_packet.ts";
 import { encodeForwardRequest } from "../codec/forward_request.ts";
@@ -301,7 +302,7 @@ class Exchange {
     const views: Uint8Array[] = [];
     const next = this.collectBuffered(views);
     if (next?.type === "END_RESPONSE") {
-      const body = concat(views);
+      const body = concatBytes(views);
       if (this.input.trace) this.input.trace.bytesOut += body.length;
       this.end(next.reuse, status);
       return new Response(body, { status, headers });
@@ -448,17 +449,6 @@ function takeBytes(views: Uint8Array[], max: number): Uint8Array<ArrayBuffer> {
     off += n;
     if (n === v.length) views.shift();
     else views[0] = v.subarray(n);
-  }
-  return out;
-}
-
-/** Joins parts into one new array (a copy, also of a single part). */
-function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
   }
   return out;
 }

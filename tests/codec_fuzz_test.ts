@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
   AjpProtocolError,
+  concatBytes,
   decodeBodyPacket,
   decodeContainerMessage,
   decodeForwardRequest,
@@ -87,12 +88,7 @@ Deno.test("fuzz: FrameReader on mutated streams in random chunks only gives AjpP
       fc.array(fc.integer({ min: 1, max: 600 }), { minLength: 1, maxLength: 20 }),
       fc.constantFrom(MAGIC_TO_CONTAINER, MAGIC_FROM_CONTAINER),
       (parts, cuts, magic) => {
-        const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-        let pos = 0;
-        for (const p of parts) {
-          bytes.set(p, pos);
-          pos += p.length;
-        }
+        const bytes = concatBytes(parts);
         const reader = new FrameReader(magic, 8192);
         let failed: unknown = null;
         for (let at = 0, i = 0; at < bytes.length; i++) {

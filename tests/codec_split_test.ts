@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import {
+  concatBytes,
   decodeBodyPacket,
   decodeContainerMessage,
   decodeProxyMessage,
@@ -118,19 +119,9 @@ for (const c of CASES) {
   });
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
-}
-
 for (const magic of [MAGIC_TO_CONTAINER, MAGIC_FROM_CONTAINER]) {
   const cases = CASES.filter((c) => c.magic === magic);
-  const stream = concat(cases.map((c) => c.packet));
+  const stream = concatBytes(cases.map((c) => c.packet));
   const expected = cases.map((c) => c.decode(payloadOf(c.packet)));
   Deno.test(`a stream of every ${magic === MAGIC_TO_CONTAINER ? "proxy" : "container"} message split at every offset`, () => {
     for (let i = 0; i <= stream.length; i++) {

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import type { ContainerMessage } from "../codec/mod.ts";
-import { encodeContainerMessage } from "../codec/mod.ts";
+import { concatBytes, encodeContainerMessage } from "../codec/mod.ts";
 import { Backend } from "../src/backend.ts";
 import { BodySource } from "../src/body_source.ts";
 import { parseProxyPass } from "../src/config/proxy_pass.ts";
@@ -21,16 +21,6 @@ function pattern(from: number, n: number): Uint8Array {
 
 function chunk(data: Uint8Array): Uint8Array {
   return encodeContainerMessage({ type: "SEND_BODY_CHUNK", data }, PACKET);
-}
-
-function joined(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }
 
 /** Sends one GET through `backend` and returns the body's pieces as delivered. */
@@ -78,13 +68,13 @@ Deno.test("a streamed body arrives byte-exact, in 64 KiB pieces then 16 KiB ones
       await s.readForward();
       requests++;
       await s.writeRaw(
-        joined(encodeContainerMessage(headers, PACKET), chunk(chunks[0]), chunk(chunks[1])),
+        concatBytes([encodeContainerMessage(headers, PACKET), chunk(chunks[0]), chunk(chunks[1])]),
       );
       await new Promise((r) => setTimeout(r, 50));
-      await s.writeRaw(joined(
+      await s.writeRaw(concatBytes([
         ...chunks.slice(2).map(chunk),
         encodeContainerMessage({ type: "END_RESPONSE", reuse: true }, PACKET),
-      ));
+      ]));
     }
   });
   const backend = new Backend(
@@ -100,10 +90,10 @@ Deno.test("a streamed body arrives byte-exact, in 64 KiB pieces then 16 KiB ones
     }
     assert.ok(got.some((p) => p.length > 16384), "no piece above 16 KiB");
     assert.ok(got.length > 2 && got.at(-2)!.length <= 16384);
-    assert.deepEqual(joined(...got), joined(...chunks));
+    assert.deepEqual(concatBytes(got), concatBytes(chunks));
     assert.deepEqual(backend.sockets(), { idle: 1, busy: 0 });
     // the same socket serves the next request
-    assert.deepEqual(joined(...await pieces(backend)), joined(...chunks));
+    assert.deepEqual(concatBytes(await pieces(backend)), concatBytes(chunks));
     assert.equal(requests, 2);
     assert.equal(peer.accepted(), 1);
   } finally {

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { concatBytes } from "../../codec/bytes.ts";
+
 const REPO_ROOT = new URL("../../", import.meta.url);
 
 /** Options of {@link buildWebapp}. */
@@ -103,12 +105,7 @@ async function hashFiles(dir: string, files: string[], servletApiJar: string): P
   for (const file of files) {
     parts.push(enc.encode(`${file}\0`), await Deno.readFile(`${dir}/${file}`), enc.encode("\0"));
   }
-  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
+  const all = concatBytes(parts);
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
   return Array.from(digest.subarray(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
 }

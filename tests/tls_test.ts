@@ -290,6 +290,30 @@ Deno.test("a client CA requires a client certificate and forwards it as PEM", as
   await assert.rejects(() => fetch(url, { client: without }).then((r) => r.text()));
 });
 
+/**
+ * Reads `body` to its end, checking the pattern, and pauses 500 ms after the first MiB; returns
+ * the bytes read and how far the producer (`seen.produced`) had run ahead at that pause.
+ */
+async function readSlowly(
+  body: ReadableStream<Uint8Array>,
+  seen: { produced: number },
+): Promise<{ received: number; ahead: number }> {
+  const reader = body.getReader();
+  let received = 0;
+  let ahead = -1;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    checkPattern(value, received);
+    received += value.length;
+    if (ahead < 0 && received >= 1024 * 1024) {
+      await delay(500);
+      ahead = seen.produced - received;
+    }
+  }
+  return { received, ahead };
+}
+
 Deno.test("a 20 MB download streams with backpressure", async () => {
   await using certs = await makeCerts();
   const total = 20 * 1024 * 1024;
@@ -302,19 +326,8 @@ Deno.test("a 20 MB download streams with backpressure", async () => {
     seen.produced = 0;
     using client = httpClient(certs, { http1: !http2, http2 });
     const res = await fetch(`https://localhost:${f.addr.port}/big`, { client });
-    const reader = res.body!.getReader();
-    let received = 0;
-    let ahead = -1;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      checkPattern(value, received);
-      received += value.length;
-      if (ahead < 0 && received >= 1024 * 1024) {
-        await delay(500); // a slow client: the producer must wait for it
-        ahead = seen.produced - received;
-      }
-    }
+    // a slow client: the producer must wait for it
+    const { received, ahead } = await readSlowly(res.body!, seen);
     assert.equal(received, total);
     assert.ok(ahead < 8 * 1024 * 1024, `${http2 ? "h2" : "h1"}: producer ran ${ahead} bytes ahead`);
   }
@@ -325,19 +338,8 @@ Deno.test("a 20 MB upload streams with backpressure", async () => {
   const total = 20 * 1024 * 1024;
   const sent = { produced: 0, cancelled: () => {} };
   await using f = await front(certs, async (req) => {
-    const reader = req.body!.getReader();
-    let received = 0;
-    let ahead = -1;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      checkPattern(value, received);
-      received += value.length;
-      if (ahead < 0 && received >= 1024 * 1024) {
-        await delay(500); // a slow backend: the client must wait for it
-        ahead = sent.produced - received;
-      }
-    }
+    // a slow backend: the client must wait for it
+    const { received, ahead } = await readSlowly(req.body!, sent);
     return Response.json({ received, ahead });
   });
   for (const http2 of [false, true]) {

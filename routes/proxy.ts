@@ -61,7 +61,7 @@ function errorResponse(runtime: GatewayRuntime, err: unknown): Response {
 }
 
 /** Routes one request and hands it to its connection or balancer. */
-function proxy(
+async function proxy(
   runtime: GatewayRuntime,
   req: Request,
   target: RequestTarget,
@@ -74,7 +74,13 @@ function proxy(
   if (!match) throw new GatewayError("no_route", `no route for ${target.path}`);
   const { route, backendUri } = match;
   if (trace) trace.route = route.id;
-  const bodyLength = requestBodyLength(req.headers, req.body !== null);
+  let bodyLength = requestBodyLength(req.headers, req.body !== null);
+  const body = new BodySource(req.body, bodyLength);
+  // Neither Content-Length nor Transfer-Encoding but a stream: empty unless its first read
+  // brings data. RFC 9112 6.3 says no body for HTTP/1.1; HTTP/2 may still send DATA.
+  if (bodyLength === null && !req.headers.has("transfer-encoding") && await body.isEmpty()) {
+    bodyLength = 0;
+  }
   const upstreamReq = {
     method: req.method,
     headers: req.headers,
@@ -82,7 +88,7 @@ function proxy(
     query: target.query,
     client,
     preserveHost: route.preserveHost,
-    body: new BodySource(req.body, bodyLength),
+    body,
     bodyLength,
     clientSignal: () => req.signal,
     warn: runtime.warn,
@@ -90,10 +96,10 @@ function proxy(
     trace,
   };
   const t = route.target;
-  if (t instanceof Balancer) return t.send(upstreamReq, target.path);
+  if (t instanceof Balancer) return await t.send(upstreamReq, target.path);
   if (trace) trace.connection = t.name;
   if (!t.enabled) {
     throw new GatewayError("unavailable", `connection "${t.name}" is disabled`, { retryAfter: 5 });
   }
-  return t.send(upstreamReq);
+  return await t.send(upstreamReq);
 }

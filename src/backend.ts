@@ -111,6 +111,7 @@ export class Backend implements Upstream {
       backendHost: this.settings.host,
       jvmRoute: req.jvmRoute,
       requestId: req.requestId,
+      bodyLength: req.bodyLength,
     });
     return runExchange({
       backend: this,

@@ -70,6 +70,24 @@ export class BodySource {
     return chunk;
   }
 
+  /**
+   * Whether the body turns out empty: waits for the client's first read and keeps what it
+   * brought. Decides "no body" for a stream that declared no length (HTTP/2 HEADERS with
+   * END_STREAM, or HTTP/1.1 without Content-Length and Transfer-Encoding), so that the
+   * backend is told `content-length: 0` instead of asking for a body that never comes.
+   */
+  async isEmpty(): Promise<boolean> {
+    if (this.exhausted) return true;
+    if (this.leftover !== null) return false;
+    for (;;) {
+      const chunk = this.accept(await this.read(), 0);
+      if (chunk === null) return true;
+      if (chunk.length === 0) continue; // the server may hand over an empty chunk first
+      this.leftover = chunk;
+      return false;
+    }
+  }
+
   /** Puts a piece returned by {@link next} back in front. */
   unread(piece: Uint8Array): void {
     this.leftover = this.leftover ? concatBytes([piece, this.leftover]) : piece;

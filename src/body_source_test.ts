@@ -94,3 +94,13 @@ Deno.test("BodySource turns a stream error into client_aborted", async () => {
 Deno.test("BodySource without a body returns null at once", async () => {
   assert.equal(await new BodySource(null, 0).next(10), null);
 });
+
+Deno.test("BodySource.isEmpty tells an empty stream from one with data, keeping the data", async () => {
+  assert.equal(await new BodySource(streamOf(), null).isEmpty(), true);
+  assert.equal(await new BodySource(streamOf([]), null).isEmpty(), true);
+  const src = new BodySource(streamOf([], [7, 8], [9]), null);
+  assert.equal(await src.isEmpty(), false);
+  assert.deepEqual([...(await src.next(10))!], [7, 8]);
+  assert.deepEqual([...(await src.next(10))!], [9]);
+  assert.equal(await src.next(10), null);
+});

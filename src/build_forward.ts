@@ -48,6 +48,8 @@ export interface ForwardInput {
   jvmRoute?: string;
   /** Sent as `x-request-id` (replacing any the client sent). */
   requestId?: string;
+  /** The request body's length: 0 when it has none, null when unknown (chunked). */
+  bodyLength: number | null;
 }
 
 /** The host name (no port) a request addresses, from Host or else the listener address. */
@@ -69,6 +71,12 @@ export function buildForwardRequest(input: ForwardInput): ForwardRequest {
     const i = pairs.findIndex(([n]) => n === "x-request-id");
     if (i >= 0) pairs.splice(i, 1);
     pairs.push(["x-request-id", input.requestId]);
+  }
+  if (input.bodyLength === 0 && !headers.has("content-length")) {
+    // Without a length Tomcat cannot tell "no body" from "chunked" and asks with
+    // GET_BODY_CHUNK: one more round trip per request (T AjpProcessor.prepareRequest;
+    // mod_jk adds the same header).
+    pairs.push(["content-length", "0"]);
   }
   if (!input.preserveHost) {
     const i = pairs.findIndex(([n]) => n === "host");

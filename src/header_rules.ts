@@ -65,7 +65,11 @@ export function keepResponseHeader(lowerName: string, isHead: boolean): boolean 
 
 /**
  * The request body length from its framing headers: a number (Content-Length), null when
- * unknown (chunked), or 0 when there is no body. Rejects ambiguous framing (CVE-2022-26377).
+ * unknown (chunked, or a body stream with neither header, as HTTP/2 may send), or 0 when
+ * there is no body. `hasBody` says whether the server handed over a body stream at all:
+ * Deno.serve gives none for GET and HEAD, whatever their framing, so a body declared on
+ * them cannot be forwarded and is refused rather than left for the backend to wait on.
+ * Rejects ambiguous framing (CVE-2022-26377).
  */
 export function requestBodyLength(headers: Headers, hasBody: boolean): number | null {
   const te = headers.get("transfer-encoding");
@@ -84,13 +88,23 @@ export function requestBodyLength(headers: Headers, hasBody: boolean): number | 
         `unsupported transfer coding "${te}": only chunked is accepted`,
       );
     }
+    if (!hasBody) throw bodyNotForwardable();
     return null;
   }
   if (cl !== null) {
     if (!/^[0-9]{1,15}$/.test(cl)) {
       throw new GatewayError("bad_request", `invalid Content-Length "${cl}"`);
     }
-    return Number(cl);
+    const n = Number(cl);
+    if (n > 0 && !hasBody) throw bodyNotForwardable();
+    return n;
   }
   return hasBody ? null : 0;
+}
+
+function bodyNotForwardable(): GatewayError {
+  return new GatewayError(
+    "bad_request",
+    "a request body on GET or HEAD cannot be forwarded; send it with another method",
+  );
 }

@@ -48,4 +48,8 @@ Deno.test("requestBodyLength accepts one framing and rejects the ambiguous ones"
   assert.equal(status(() => len([["content-length", "-1"]])), 400);
   assert.equal(status(() => len([["transfer-encoding", "gzip, chunked"]])), 501);
   assert.equal(status(() => len([["transfer-encoding", "gzip"]])), 501);
+  // No body stream (GET/HEAD on Deno.serve) but a declared body: refused, not left hanging.
+  assert.equal(status(() => len([["content-length", "1"]], false)), 400);
+  assert.equal(status(() => len([["transfer-encoding", "chunked"]], false)), 400);
+  assert.equal(len([["content-length", "0"]], false), 0);
 });

@@ -28,6 +28,7 @@ const direct: Connection = {
   ping: { mode: "none", timeoutMs: 1, intervalMs: 1000 },
   enabled: true,
   description: null,
+  restricted: false,
   createdAt: "",
   updatedAt: "",
 };

@@ -107,6 +107,10 @@ export const connectionView = z.object({
   }),
   enabled: z.boolean(),
   description: z.string().nullable(),
+  restricted: z.boolean().openapi({
+    description: "Its backend was last set by a user who is not a superuser, so every " +
+      "address the gateway connects to is checked against the backend policy.",
+  }),
   createdAt: z.string(),
   updatedAt: z.string(),
   state: z.enum(["connected", "error", "disabled", "idle"]),

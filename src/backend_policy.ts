@@ -190,7 +190,10 @@ export class BackendPolicy {
     resolve: (host: string) => Promise<string[]> = resolveHost,
   ): Promise<string | null> {
     if (parseIp(host) !== null) return this.refusal(host, port);
-    for (const address of await resolve(host)) {
+    const name = host.toLowerCase().replace(/\.$/, "");
+    // RFC 6761: localhost and its subdomains are loopback, whatever a resolver says
+    const local = name === "localhost" || name.endsWith(".localhost");
+    for (const address of local ? ["127.0.0.1", "::1"] : await resolve(host)) {
       const why = this.refusal(address, port);
       if (why !== null) return `${host} resolves to ${why}`;
     }
@@ -198,11 +201,8 @@ export class BackendPolicy {
   }
 }
 
-/** The A and AAAA addresses of `host` ("localhost" is loopback); empty when it does not resolve. */
+/** The A and AAAA addresses of `host` by DNS; empty when it does not resolve (in 2 s). */
 export async function resolveHost(host: string): Promise<string[]> {
-  if (host.toLowerCase() === "localhost" || host.toLowerCase().endsWith(".localhost")) {
-    return ["127.0.0.1", "::1"];
-  }
   const lookups = (["A", "AAAA"] as const).map((type) =>
     Deno.resolveDns(host, type, { signal: AbortSignal.timeout(2_000) }).catch(() => [])
   );

@@ -125,6 +125,10 @@ export const connectionView = z.object({
   }),
   references: z.array(z.string()).openapi({ description: "Ids of the routes using it." }),
   owners: z.array(z.string()),
+  cleared: z.array(z.enum(["secret", "password"])).optional().openapi({
+    description: "In a PATCH response: the stored secrets removed because the connection " +
+      "now points at another backend (host, port or type) and the request did not set them.",
+  }),
 }).openapi("Connection");
 
 /** The response type of a connection. */

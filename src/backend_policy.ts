@@ -154,6 +154,12 @@ export class BackendPolicy {
     this.local = (options.localAddresses ?? []).flatMap((a) => parseIp(a) ?? []);
   }
 
+  /** Adds a listener of the gateway once it is bound (its port may have been 0 before). */
+  addListener(hostname: string, port: number): void {
+    const ip = parseIp(hostname);
+    if (ip !== null) this.listeners.push({ ip, port });
+  }
+
   /**
    * Why a connection of an ordinary user may not reach IP address `address` on `port`, or
    * null when it may. A host name (not an address) is not judged here: null.

@@ -148,7 +148,7 @@ export function registerRoutes(app: ApiApp, deps: ApiDeps): void {
         user,
         "route.shadow",
         roles,
-        `add a route at ${where}: it would take requests from route ${other.id} ` +
+        `place a route at ${where}: it would take requests from route ${other.id} ` +
           `(${other.host ?? "any host"} ${other.pathPrefix})`,
       );
     }

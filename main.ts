@@ -11,7 +11,9 @@ import { selfCommand, superviseWorkers, WORKER_OF_ENV } from "./src/supervisor.t
 import denoJson from "./deno.json" with { type: "json" };
 
 const USAGE = "usage: ajpgate start [--listen HOST:PORT] [--admin-listen HOST:PORT] " +
-  '[--proxy-pass "PREFIX ajp://HOST:PORT/PATH [key=value ...]"]... [--db URL]\n' +
+  '[--proxy-pass "PREFIX ajp://HOST:PORT/PATH [secret=env:NAME | secretfile=PATH] ' +
+  '[key=value ...]"]... [--db URL]\n' +
+  "                     [--backend-allow CIDR,...] [--admin-host NAME,...]\n" +
   "       ajpgate cli user add NAME [--superuser] | token create USER | connection list [--db URL]";
 
 const env = (name: string) => Deno.env.get(name);

@@ -45,6 +45,8 @@ export interface Connection {
   ping: PingSettings;
   enabled: boolean;
   description: string | null;
+  /** The address was last set by a user who is not a superuser: checked at connect time. */
+  restricted: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -70,6 +72,8 @@ export interface ConnectionInput {
   /** Default true. */
   enabled?: boolean;
   description?: string | null;
+  /** Set by the API, not by clients: see {@linkcode Connection.restricted}. Default false. */
+  restricted?: boolean;
 }
 
 /** Fields to change; omitted ones stay, `secret: null` clears the secret. */
@@ -110,6 +114,7 @@ export function toConnection(r: Row): Connection {
     ping: { mode: r.pingMode, timeoutMs: r.pingTimeoutMs, intervalMs: r.pingIntervalMs },
     enabled: r.enabled,
     description: r.description,
+    restricted: r.restricted,
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
   };
@@ -139,5 +144,6 @@ export function toColumns(p: ConnectionPatch): Partial<Row> {
     pingIntervalMs: p.ping?.intervalMs,
     enabled: p.enabled,
     description: p.description,
+    restricted: p.restricted,
   });
 }

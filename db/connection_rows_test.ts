@@ -26,6 +26,7 @@ const row: Row = {
   pingIntervalMs: 6,
   enabled: true,
   description: null,
+  restricted: false,
   createdAt: 0,
   updatedAt: 1000,
 };

@@ -49,7 +49,9 @@ export interface OpenOptions {
  *
  * Files get a 5 s busy timeout and WAL journaling, because several ajpgate
  * processes may share one file: without the timeout a writer that meets
- * another's lock fails at once with SQLITE_BUSY.
+ * another's lock fails at once with SQLITE_BUSY. A new database file is created
+ * with mode 0600 (SQLite gives its -wal and -shm files the same mode): it holds
+ * token hashes and the audit log.
  *
  * @example
  * await using db = await openDatabase("file:data/ajpgate.db");
@@ -61,6 +63,7 @@ export async function openDatabase(
   const location = parseDbUrl(url);
   if (location.kind === "file") {
     await Deno.mkdir(dirname(location.path), { recursive: true });
+    await createPrivate(location.path);
   }
   const client = createClient({
     url,
@@ -85,6 +88,17 @@ export async function openDatabase(
     close,
     [Symbol.asyncDispose]: () => Promise.resolve(close()),
   };
+}
+
+/** Creates `path` empty with mode 0600 unless it exists (an empty file is a new database). */
+async function createPrivate(path: string): Promise<void> {
+  try {
+    const file = await Deno.open(path, { createNew: true, write: true, mode: 0o600 });
+    file.close();
+    await Deno.chmod(path, 0o600); // in case the umask took bits away
+  } catch (err) {
+    if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
+  }
 }
 
 /** The URL without its query, which may carry credentials, for messages. */

@@ -59,3 +59,14 @@ Deno.test("openDatabase: two processes migrating one new file at once both succe
 Deno.test("openDatabase: unsupported URL fails before any client exists", async () => {
   await assert.rejects(openDatabase("mysql://x"), /not supported/);
 });
+
+Deno.test("openDatabase: a new file database and its -wal and -shm are private (0600)", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/private.db`;
+  await using db = await openDatabase(`file:${path}`);
+  await db.client.execute("INSERT INTO users (name, name_key, created_at) VALUES ('u', 'u', 1)");
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    const { mode } = await Deno.stat(file);
+    assert.equal((mode ?? 0) & 0o777, 0o600, `${file}: ${((mode ?? 0) & 0o777).toString(8)}`);
+  }
+});

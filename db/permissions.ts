@@ -1,5 +1,5 @@
 /**
- * Who may do what on a connection or a balancer: rows of (object, user, role),
+ * Who may do what on a connection, a balancer or a route: rows of (object, user, role),
  * read and replaced as a whole list of `{ user, role }`.
  * @module
  */
@@ -14,6 +14,7 @@ import {
   connectionPermissions,
   connections,
   type permissionRoles,
+  routePermissions,
   users,
 } from "./schema.ts";
 
@@ -29,29 +30,42 @@ export interface Permission {
 /** Which table an object's grants live in. */
 export type PermissionKind = "connection" | "balancer";
 
+/** Every kind of object that carries grants: connections and balancers by name, routes by id. */
+export type GrantKind = PermissionKind | "route";
+
+/** A grant table and its object column; the three tables differ only in that column's name. */
+function grantTable(kind: GrantKind) {
+  // one of three tables of the same shape; drizzle cannot type a union, so one stands for all
+  const tables = {
+    connection: [connectionPermissions, connectionPermissions.connectionId],
+    balancer: [balancerPermissions, balancerPermissions.balancerId],
+    route: [routePermissions, routePermissions.routeId],
+  } as const;
+  const [table, objectId] = tables[kind];
+  return {
+    table: table as unknown as typeof connectionPermissions,
+    objectId: objectId as unknown as typeof connectionPermissions.connectionId,
+    column: kind === "connection" ? "connectionId" : kind === "balancer" ? "balancerId" : "routeId",
+  };
+}
+
 /** The grants on object `id`, ordered by user name then role. */
 export async function readPermissions(
   q: Queryable,
-  kind: PermissionKind,
-  id: number,
+  kind: GrantKind,
+  id: number | string,
 ): Promise<Permission[]> {
-  if (kind === "connection") {
-    const t = connectionPermissions;
-    return await q.select({ user: users.name, role: t.role }).from(t)
-      .innerJoin(users, eq(users.id, t.userId)).where(eq(t.connectionId, id))
-      .orderBy(asc(users.nameKey), asc(t.role));
-  }
-  const t = balancerPermissions;
+  const { table: t, objectId } = grantTable(kind);
   return await q.select({ user: users.name, role: t.role }).from(t)
-    .innerJoin(users, eq(users.id, t.userId)).where(eq(t.balancerId, id))
+    .innerJoin(users, eq(users.id, t.userId)).where(eq(objectId, id as number))
     .orderBy(asc(users.nameKey), asc(t.role));
 }
 
 /** Replaces the grants on object `id`; every user must exist (DbNotFoundError). */
 export async function writePermissions(
   tx: Tx,
-  kind: PermissionKind,
-  id: number,
+  kind: GrantKind,
+  id: number | string,
   permissions: readonly Permission[],
 ): Promise<void> {
   const keys = [...new Set(permissions.map((p) => nameKey(p.user)))];
@@ -64,39 +78,30 @@ export async function writePermissions(
     if (userId === undefined) throw new DbNotFoundError("user", p.user);
     rows.set(`${userId}/${p.role}`, { userId, role: p.role });
   }
-  if (kind === "connection") {
-    await tx.delete(connectionPermissions).where(eq(connectionPermissions.connectionId, id));
-    if (rows.size > 0) {
-      await tx.insert(connectionPermissions)
-        .values([...rows.values()].map((r) => ({ ...r, connectionId: id })));
-    }
-  } else {
-    await tx.delete(balancerPermissions).where(eq(balancerPermissions.balancerId, id));
-    if (rows.size > 0) {
-      await tx.insert(balancerPermissions)
-        .values([...rows.values()].map((r) => ({ ...r, balancerId: id })));
-    }
+  const { table, objectId, column } = grantTable(kind);
+  await tx.delete(table).where(eq(objectId, id as number));
+  if (rows.size > 0) {
+    await tx.insert(table).values(
+      [...rows.values()].map((r) => ({ ...r, [column]: id }) as typeof table.$inferInsert),
+    );
   }
 }
 
 /** Grants `role` to user `userName` on object `id` if that user exists; used for owners. */
 export async function grantIfUser(
   tx: Tx,
-  kind: PermissionKind,
-  id: number,
+  kind: GrantKind,
+  id: number | string,
   userName: string,
   role: PermissionRole,
 ): Promise<void> {
   const [user] = await tx.select({ id: users.id }).from(users)
     .where(eq(users.nameKey, nameKey(userName)));
   if (user === undefined) return;
-  if (kind === "connection") {
-    await tx.insert(connectionPermissions).values({ connectionId: id, userId: user.id, role })
-      .onConflictDoNothing();
-  } else {
-    await tx.insert(balancerPermissions).values({ balancerId: id, userId: user.id, role })
-      .onConflictDoNothing();
-  }
+  const { table, column } = grantTable(kind);
+  await tx.insert(table)
+    .values({ userId: user.id, role, [column]: id } as typeof table.$inferInsert)
+    .onConflictDoNothing();
 }
 
 /** Every grant held by `userName`, by object name; for listing what a user may use. */

@@ -1,6 +1,7 @@
 /**
  * Routes: an incoming host (or any host) and path prefix forwarded to one
- * connection or one balancer.
+ * connection or one balancer. A route has grants like a connection: its creator becomes
+ * its owner.
  * @module
  */
 import { and, asc, eq, ne, type SQL } from "drizzle-orm";
@@ -9,7 +10,8 @@ import { recordChange } from "./change_log.ts";
 import { DbConflictError, DbInvalidError, DbNotFoundError } from "./errors.ts";
 import type { Queryable, Tx } from "./open.ts";
 import { definedOnly, iso, nameKey, type RepoContext } from "./repo_context.ts";
-import { balancers, connections, routes } from "./schema.ts";
+import { grantIfUser, type Permission, readPermissions, writePermissions } from "./permissions.ts";
+import { balancers, connections, routePermissions, routes } from "./schema.ts";
 
 /** A route as the API shows it; the target is named, not numbered. */
 export interface Route {
@@ -49,11 +51,18 @@ export type RoutePatch = Partial<RouteInput>;
 export interface RoutesRepo {
   list(): Promise<Route[]>;
   get(id: string): Promise<Route>;
+  /** Creates the route and makes `actor` its owner when `actor` is a user. */
   create(input: RouteInput, actor: string): Promise<Route>;
   update(id: string, patch: RoutePatch, actor: string): Promise<Route>;
   delete(id: string, actor: string): Promise<void>;
   /** Ids of the routes that forward to connection `connectionId`. */
   referencesTo(connectionId: number): Promise<string[]>;
+  /** The grants on route `id`, ordered by user name then role. */
+  getPermissions(id: string): Promise<Permission[]>;
+  /** Replaces all grants on route `id`; audited as `route.permissions`. */
+  setPermissions(id: string, permissions: readonly Permission[], actor: string): Promise<
+    Permission[]
+  >;
 }
 
 /** Reads routes as {@linkcode Route}s, optionally filtered, ordered by host then prefix. */
@@ -84,6 +93,7 @@ export async function readRoutes(q: Queryable, where?: SQL): Promise<Route[]> {
  * balancer with force deletes the routes using it.
  */
 export async function deleteRoute(tx: Tx, route: Route, actor: string, at: number): Promise<void> {
+  await tx.delete(routePermissions).where(eq(routePermissions.routeId, route.id));
   await tx.delete(routes).where(eq(routes.id, route.id));
   await recordChange(tx, { actor, action: "route.delete", target: route.id, before: route }, at);
 }
@@ -119,6 +129,7 @@ export function createRoutesRepo({ db, now }: RepoContext): RoutesRepo {
           createdAt: at,
           updatedAt: at,
         });
+        await grantIfUser(tx, "route", id, actor, "owner");
         const after = await getIn(tx, id);
         await recordChange(tx, { actor, action: "route.create", target: id, after }, at);
         return after;
@@ -167,6 +178,23 @@ export function createRoutesRepo({ db, now }: RepoContext): RoutesRepo {
         const rows = await q.select({ id: routes.id }).from(routes)
           .where(eq(routes.connectionId, connectionId)).orderBy(asc(routes.id));
         return rows.map((r) => r.id);
+      }),
+
+    getPermissions: (id) =>
+      db.read(async (q) => readPermissions(q, "route", (await getIn(q, id)).id)),
+
+    setPermissions: (id, permissions, actor) =>
+      db.write(async (tx) => {
+        await getIn(tx, id);
+        const before = await readPermissions(tx, "route", id);
+        await writePermissions(tx, "route", id, permissions);
+        const after = await readPermissions(tx, "route", id);
+        await recordChange(
+          tx,
+          { actor, action: "route.permissions", target: id, before, after },
+          now(),
+        );
+        return after;
       }),
   };
 }

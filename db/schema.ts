@@ -18,7 +18,7 @@ import {
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 
-/** Roles a user can hold on a connection or balancer, strongest first. */
+/** Roles a user can hold on a connection, balancer or route, strongest first. */
 export const permissionRoles = ["owner", "admin", "access"] as const;
 /** Ping modes: none, on connect, before/after each request, or on an interval. */
 export const pingModes = ["none", "connect", "prepost", "interval"] as const;
@@ -54,6 +54,9 @@ export const connections = sqliteTable("connections", {
   pingIntervalMs: integer("ping_interval_ms").notNull().default(10_000),
   enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
   description: text("description"),
+  // the backend address was last set by a user who is not a superuser, so the runtime
+  // checks every resolved address against the backend policy when it connects
+  restricted: integer("restricted", { mode: "boolean" }).notNull().default(false),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
@@ -165,6 +168,19 @@ export const balancerPermissions = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.balancerId, t.userId, t.role] }),
     index("balancer_permissions_user_idx").on(t.userId),
+  ],
+);
+
+export const routePermissions = sqliteTable(
+  "route_permissions",
+  {
+    routeId: text("route_id").notNull().references(() => routes.id, { onDelete: "cascade" }),
+    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: permissionRoles }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.routeId, t.userId, t.role] }),
+    index("route_permissions_user_idx").on(t.userId),
   ],
 );
 

@@ -1,7 +1,8 @@
 /**
  * The management listener's Hono app: `GET /healthz` (200 while the process serves),
  * `GET /readyz` (200 when the database answers and at least one route exists) and
- * `GET /metrics` (Prometheus text). The API is mounted beside these.
+ * `GET /metrics` (Prometheus text). The API is mounted beside these. Requests whose Host
+ * the listener does not answer to (see src/auth/admin_host.ts) get 421 before any of them.
  * @module
  */
 import { Hono } from "hono";
@@ -14,11 +15,24 @@ export interface AdminDeps {
   readiness?: () => Promise<Record<string, true | string>>;
   /** The Prometheus text exposition. */
   metrics?: () => string;
+  /** True when the request's host name (no port) is this listener's; default: every host. */
+  hostAllowed?: (host: string) => boolean;
 }
 
 /** Builds the admin app. */
 export function createAdminApp(deps: AdminDeps): Hono {
   const app = new Hono();
+  const hostAllowed = deps.hostAllowed;
+  if (hostAllowed) {
+    app.use(async (c, next) => {
+      const host = new URL(c.req.url).hostname;
+      if (hostAllowed(host)) return await next();
+      return c.json({
+        error: `misdirected request: this management listener does not answer to host ` +
+          `"${host.slice(0, 255)}"; list the name with --admin-host`,
+      }, 421);
+    });
+  }
   app.get(
     "/healthz",
     (c) => deps.ready() ? c.json({ status: "ok" }) : c.json({ status: "starting" }, 503),

@@ -4,7 +4,9 @@
  * exchanges in flight finish up to a grace period, close pools and the store).
  * @module
  */
+import { adminHostCheck } from "../src/auth/admin_host.ts";
 import { bootstrapAdmin } from "../src/auth/bootstrap.ts";
+import { BackendPolicy, resolveHost } from "../src/backend_policy.ts";
 import type { ClientInfo } from "../src/build_forward.ts";
 import type { Connector } from "../src/backend.ts";
 import type { StartOptions } from "../src/config/cli.ts";
@@ -58,6 +60,30 @@ export interface GatewayHooks {
   workerOf?: number;
 }
 
+/**
+ * The backends API users who are not superusers may name: `--backend-allow`, the
+ * command line's own backends (names resolved now), never the gateway's listeners (added
+ * once bound) on this machine's addresses.
+ */
+async function backendPolicyOf(options: StartOptions): Promise<BackendPolicy> {
+  const endpoints = await Promise.all(options.proxyPass.map(async ({ backend: b }) => {
+    const local = b.host.toLowerCase() === "localhost" ? ["127.0.0.1", "::1"] : null;
+    const hosts = local ?? (/^[0-9.]+$|:/.test(b.host) ? [b.host] : await resolveHost(b.host));
+    return hosts.map((host) => ({ host, port: b.port }));
+  }));
+  let localAddresses: string[] = [];
+  try {
+    localAddresses = Deno.networkInterfaces().map((i) => i.address);
+  } catch {
+    // without --allow-sys the listeners are still matched on their own and loopback addresses
+  }
+  return new BackendPolicy({
+    allow: options.backendAllow,
+    endpoints: endpoints.flat(),
+    localAddresses,
+  });
+}
+
 /** See module doc. */
 export async function startGateway(
   options: StartOptions,
@@ -81,8 +107,9 @@ export async function startGateway(
     preserveHost: p.preserveHost,
   }));
   for (const b of runtime.cliBackends.values()) b.warmUp();
+  const policy = await backendPolicyOf(options);
   const store = await openStore(options.db, env);
-  const sync = new ConfigSync(runtime, store.repos, cliRoutes, { pollMs: hooks.pollMs });
+  const sync = new ConfigSync(runtime, store.repos, cliRoutes, { pollMs: hooks.pollMs, policy });
   let proxy: Deno.HttpServer<Deno.NetAddr> | undefined;
   let admin: Deno.HttpServer<Deno.NetAddr> | undefined;
   let tlsFront: TlsFront | undefined;
@@ -129,7 +156,9 @@ export async function startGateway(
       });
     }
     const proxyAddr: Deno.NetAddr = tlsFront ? { transport: "tcp", ...tlsFront.addr } : proxy!.addr;
+    policy.addListener(proxyAddr.hostname, proxyAddr.port);
     const adminApp = createAdminApp({
+      hostAllowed: adminHostCheck(options.adminListen.hostname, options.adminHosts),
       ready: () => ready,
       metrics: () => metrics.render(),
       readiness: async () => {
@@ -148,7 +177,12 @@ export async function startGateway(
     let api: Promise<{ fetch(req: Request): Response | Promise<Response> }> | undefined;
     adminApp.all("/api/v1/*", async (c) => {
       api ??= import("./api/mod.ts").then((m) =>
-        m.createApiApp({ repos: store.repos, live: sync, instanceId })
+        m.createApiApp({
+          repos: store.repos,
+          live: sync,
+          instanceId,
+          checkBackend: (host, port) => policy.check(host, port),
+        })
       );
       return (await api).fetch(c.req.raw);
     });
@@ -158,6 +192,7 @@ export async function startGateway(
       reusePort: share > 1,
       onListen: () => {},
     }, adminApp.fetch);
+    policy.addListener(admin.addr.hostname, admin.addr.port);
     const registry = await startInstanceRegistry(
       store.repos,
       describeInstance(instanceId, proxyAddr, admin.addr),

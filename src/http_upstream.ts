@@ -45,7 +45,11 @@ export class HttpUpstream implements Upstream {
     () => this.settings.enabled,
   );
 
-  constructor(readonly settings: HttpUpstreamSettings) {
+  /** `verify` (optional) refuses a backend address before each request; see backend_policy.ts. */
+  constructor(
+    readonly settings: HttpUpstreamSettings,
+    private readonly verify?: (host: string, port: number) => Promise<void>,
+  ) {
     this.client = Deno.createHttpClient({
       poolMaxIdlePerHost: settings.max ?? undefined,
       poolIdleTimeout: settings.idleTimeoutMs,
@@ -131,6 +135,7 @@ export class HttpUpstream implements Upstream {
     );
     let res: Response;
     try {
+      await this.verify?.(host, port);
       res = await fetch(
         url,
         {

@@ -31,9 +31,16 @@ export class GatewayRuntime {
     this.warn = options.warn ?? ((m) => console.warn(m));
   }
 
-  /** Creates a backend (not registered anywhere), with this worker's share of the pool. */
-  createBackend(settings: BackendSettings): Backend {
-    return new Backend(this.shareOf(settings), this.options.connect);
+  /**
+   * Creates a backend (not registered anywhere), with this worker's share of the pool;
+   * `guard` wraps its connector (e.g. to check the address reached).
+   */
+  createBackend(
+    settings: BackendSettings,
+    guard?: (c: Connector | undefined) => Connector,
+  ): Backend {
+    const connect = guard ? guard(this.options.connect) : this.options.connect;
+    return new Backend(this.shareOf(settings), connect);
   }
 
   /**

@@ -33,6 +33,40 @@ const TABLE: Row[] = [
     body: newConnection,
     expected: [401, 201, 201, 201, 201, 201],
   },
+  {
+    method: "POST",
+    path: "/api/v1/connections",
+    body: { ...newConnection, host: "127.0.0.1" },
+    expected: [401, 403, 403, 403, 403, 201],
+    note: "loopback",
+  },
+  {
+    method: "POST",
+    path: "/api/v1/connections",
+    body: { ...newConnection, host: "rebind.example" },
+    expected: [401, 403, 403, 403, 403, 201],
+    note: "name resolving to loopback",
+  },
+  {
+    method: "POST",
+    path: "/api/v1/connections",
+    body: {
+      name: "new-conn",
+      type: "proxy",
+      host: "169.254.169.254",
+      protocol: "http",
+      proxyPort: 80,
+    },
+    expected: [401, 403, 403, 403, 403, 201],
+    note: "link-local",
+  },
+  {
+    method: "POST",
+    path: "/api/v1/connections",
+    body: { ...newConnection, host: "198.51.100.7" },
+    expected: [401, 403, 403, 403, 403, 201],
+    note: "outside the allow-list",
+  },
   { method: "GET", path: "/api/v1/connections/c1", expected: [401, 403, 200, 200, 200, 200] },
   { method: "GET", path: "/api/v1/connections/nope", expected: [401, 404, 404, 404, 404, 404] },
   {
@@ -40,6 +74,20 @@ const TABLE: Row[] = [
     path: "/api/v1/connections/c1",
     body: { description: "changed" },
     expected: [401, 403, 403, 200, 200, 200],
+  },
+  {
+    method: "PATCH",
+    path: "/api/v1/connections/c1",
+    body: { port: 9009 },
+    expected: [401, 403, 403, 200, 200, 200],
+    note: "retarget in the allow-list",
+  },
+  {
+    method: "PATCH",
+    path: "/api/v1/connections/c1",
+    body: { host: "127.0.0.1" },
+    expected: [401, 403, 403, 403, 403, 200],
+    note: "retarget to loopback",
   },
   {
     method: "DELETE",
@@ -203,7 +251,7 @@ const TABLE: Row[] = [
     method: "PATCH",
     path: "/api/v1/routes/{route}",
     body: { enabled: false },
-    expected: [401, 403, 200, 200, 200, 200],
+    expected: [401, 403, 403, 200, 200, 200],
   },
   {
     method: "PATCH",
@@ -212,7 +260,7 @@ const TABLE: Row[] = [
     expected: [401, 403, 403, 403, 403, 200],
     note: "move to c2",
   },
-  { method: "DELETE", path: "/api/v1/routes/{route}", expected: [401, 403, 204, 204, 204, 204] },
+  { method: "DELETE", path: "/api/v1/routes/{route}", expected: [401, 403, 403, 204, 204, 204] },
   {
     method: "POST",
     path: "/api/v1/routes",
@@ -224,14 +272,14 @@ const TABLE: Row[] = [
     method: "PATCH",
     path: "/api/v1/routes/{broute}",
     body: { enabled: false },
-    expected: [401, 403, 200, 200, 200, 200],
+    expected: [401, 403, 403, 200, 200, 200],
     note: "rb, to b1",
   },
   {
     method: "PATCH",
     path: "/api/v1/routes/{route}",
     body: { balancer: "b1" },
-    expected: [401, 403, 200, 200, 200, 200],
+    expected: [401, 403, 403, 200, 200, 200],
     note: "move c1 -> b1",
   },
   {
@@ -244,8 +292,94 @@ const TABLE: Row[] = [
   {
     method: "DELETE",
     path: "/api/v1/routes/{broute}",
-    expected: [401, 403, 204, 204, 204, 204],
+    expected: [401, 403, 403, 204, 204, 204],
     note: "rb, to b1",
+  },
+  {
+    method: "PATCH",
+    path: "/api/v1/routes/{xroute}",
+    body: { connection: "c1" },
+    expected: [401, 403, 403, 403, 403, 200],
+    note: "root's rx to c1",
+  },
+  {
+    method: "DELETE",
+    path: "/api/v1/routes/{xroute}",
+    expected: [401, 403, 403, 403, 403, 204],
+    note: "root's rx",
+  },
+  {
+    method: "POST",
+    path: "/api/v1/routes",
+    body: { pathPrefix: "/x/y", connection: "c1" },
+    expected: [401, 403, 403, 403, 403, 201],
+    note: "shadows rx /x",
+  },
+  {
+    method: "POST",
+    path: "/api/v1/routes",
+    body: { host: "victim.example", pathPrefix: "/", connection: "c1" },
+    expected: [401, 403, 403, 403, 403, 201],
+    note: "host-bound over any-host rx",
+  },
+  {
+    method: "POST",
+    path: "/api/v1/routes",
+    body: { pathPrefix: "/app/sub", connection: "c1" },
+    expected: [401, 403, 201, 201, 201, 201],
+    note: "shadows r: role on r",
+  },
+  {
+    method: "POST",
+    path: "/api/v1/routes",
+    body: { host: "victim.example", pathPrefix: "/legacy", connection: "c1" },
+    expected: [401, 403, 403, 403, 403, 201],
+    note: "host-bound over cli-1",
+  },
+  {
+    method: "POST",
+    path: "/api/v1/routes",
+    body: { pathPrefix: "/legacy/info", connection: "c1" },
+    expected: [401, 403, 403, 403, 403, 201],
+    note: "longer than cli-1",
+  },
+  {
+    method: "PATCH",
+    path: "/api/v1/routes/{route}",
+    body: { pathPrefix: "/x/app" },
+    expected: [401, 403, 403, 403, 403, 200],
+    note: "r moves under rx",
+  },
+  {
+    method: "PATCH",
+    path: "/api/v1/routes/{route}",
+    body: { pathPrefix: "/legacy/app" },
+    expected: [401, 403, 403, 403, 403, 200],
+    note: "r moves under cli-1",
+  },
+  {
+    method: "GET",
+    path: "/api/v1/routes/{route}/permissions",
+    expected: [401, 403, 403, 200, 200, 200],
+  },
+  {
+    method: "PUT",
+    path: "/api/v1/routes/{route}/permissions",
+    body: { ...grants, access: ["acc", "nobody"] },
+    expected: [401, 403, 403, 200, 200, 200],
+    note: "access list only",
+  },
+  {
+    method: "PUT",
+    path: "/api/v1/routes/{route}/permissions",
+    body: { ...grants, owners: ["own", "adm"] },
+    expected: [401, 403, 403, 403, 200, 200],
+    note: "owners change",
+  },
+  {
+    method: "GET",
+    path: "/api/v1/routes/cli-1/permissions",
+    expected: [401, 404, 404, 404, 404, 404],
   },
   { method: "GET", path: "/api/v1/routes/cli-1", expected: [401, 200, 200, 200, 200, 200] },
   {
@@ -272,7 +406,15 @@ const TABLE: Row[] = [
   {
     method: "DELETE",
     path: "/api/v1/users/nobody/tokens/{token}",
-    expected: [401, 403, 403, 403, 403, 200],
+    expected: [401, 200, 403, 403, 403, 200],
+    note: "none is nobody",
+  },
+  { method: "GET", path: "/api/v1/me/tokens", expected: [401, 200, 200, 200, 200, 200] },
+  {
+    method: "DELETE",
+    path: "/api/v1/me/tokens/{token}",
+    expected: [401, 200, 404, 404, 404, 404],
+    note: "nobody's token",
   },
   { method: "GET", path: "/api/v1/audit", expected: [401, 403, 403, 403, 403, 200] },
   { method: "GET", path: "/api/v1/instances", expected: [401, 403, 403, 403, 403, 200] },
@@ -281,8 +423,9 @@ const TABLE: Row[] = [
 
 /**
  * A fresh store: users nobody (no role), acc, adm, own; connection c1 (own owner, adm admin,
- * acc access) with route r; connection c2 (root's only); balancer b1 of member c1 with the
- * grants of c1 and route rb; a token of nobody's.
+ * acc access) with route r /app; connection c2 (root's only) with route rx /x (root's
+ * only); balancer b1 of member c1 and route rb /lb; b1, r and rb with the grants of c1; a
+ * token of nobody's. Command-line route cli-1 is /legacy.
  */
 async function fixture() {
   const h = await openApi();
@@ -302,7 +445,14 @@ async function fixture() {
     { user: "adm", role: "admin" },
     { user: "acc", role: "access" },
   ], "root");
+  const grants = [
+    { user: "own", role: "owner" },
+    { user: "adm", role: "admin" },
+    { user: "acc", role: "access" },
+  ] as const;
   const route = await repos.routes.create({ pathPrefix: "/app", connection: "c1" }, "root");
+  await repos.routes.setPermissions(route.id, grants, "root");
+  const rootRoute = await repos.routes.create({ pathPrefix: "/x", connection: "c2" }, "root");
   await repos.balancers.create({ name: "b1", members: [{ connection: "c1" }] }, "root");
   await repos.balancers.setPermissions("b1", [
     { user: "own", role: "owner" },
@@ -310,9 +460,11 @@ async function fixture() {
     { user: "acc", role: "access" },
   ], "root");
   const balancerRoute = await repos.routes.create({ pathPrefix: "/lb", balancer: "b1" }, "root");
+  await repos.routes.setPermissions(balancerRoute.id, grants, "root");
   const token = (await repos.users.listTokens("nobody"))[0];
   const path = (p: string) =>
     p.replace("{route}", route.id).replace("{broute}", balancerRoute.id)
+      .replace("{xroute}", rootRoute.id)
       .replace("{token}", String(token.id));
   return Object.assign(h, { tokens, path });
 }

@@ -17,4 +17,10 @@ export const migrations: readonly EmbeddedMigration[] = [
     hash: "01707c3e4bfe862fffa52518ff458e04a7ca0bf0b4be06b7dc90bc67963c3a8d",
     sql: "CREATE TABLE `instances` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`host` text NOT NULL,\n\t`pid` integer NOT NULL,\n\t`version` text NOT NULL,\n\t`proxy_listen` text NOT NULL,\n\t`admin_listen` text NOT NULL,\n\t`started_at` integer NOT NULL,\n\t`heartbeat_at` integer NOT NULL,\n\t`stopped_at` integer\n);\n--> statement-breakpoint\nCREATE INDEX `instances_heartbeat_idx` ON `instances` (`heartbeat_at`);",
   },
+  {
+    tag: "0002_route_owners",
+    when: 1796398694089,
+    hash: "0270a838fee5140729f5f2103f91e3e3095a27755d58d5384fd8f675415e8ea1",
+    sql: "CREATE TABLE `route_permissions` (\n\t`route_id` text NOT NULL,\n\t`user_id` integer NOT NULL,\n\t`role` text NOT NULL,\n\tPRIMARY KEY(`route_id`, `user_id`, `role`),\n\tFOREIGN KEY (`route_id`) REFERENCES `routes`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade\n);\n--> statement-breakpoint\nCREATE INDEX `route_permissions_user_idx` ON `route_permissions` (`user_id`);--> statement-breakpoint\nALTER TABLE `connections` ADD `restricted` integer DEFAULT false NOT NULL;",
+  },
 ];

@@ -1,6 +1,6 @@
 /**
  * Applying the permission decision to a request: reading the caller's roles on a
- * connection or balancer, and refusing with a 403 that says what was refused.
+ * connection, balancer or route, and refusing with a 403 that says what was refused.
  * @module
  */
 import type { MiddlewareHandler } from "hono";
@@ -9,16 +9,18 @@ import { type Action, decide, type Role } from "../../src/auth/permissions.ts";
 import { ApiProblem } from "./problem.ts";
 import type { ApiEnv } from "./types.ts";
 
-/** The roles `user` holds on the named connection or balancer (which must exist). */
+/** The roles `user` holds on the named connection or balancer, or route by id (must exist). */
 export async function rolesOn(
   repos: Repositories,
-  kind: "connection" | "balancer",
+  kind: "connection" | "balancer" | "route",
   name: string,
   user: User,
 ): Promise<Set<Role>> {
   const grants = kind === "connection"
     ? await repos.connections.getPermissions(name)
-    : await repos.balancers.getPermissions(name);
+    : kind === "balancer"
+    ? await repos.balancers.getPermissions(name)
+    : await repos.routes.getPermissions(name);
   const me = user.name.toLowerCase();
   return new Set(grants.filter((g) => g.user.toLowerCase() === me).map((g) => g.role));
 }

@@ -109,3 +109,52 @@ export function mergeConnectionPatch(
     },
   };
 }
+
+/** Where a connection sends its traffic: host, port (AJP or proxy) and type. */
+function addressOf(c: Pick<Connection, "type" | "host" | "port" | "proxyPort" | "protocol">) {
+  return JSON.stringify([c.type, c.host.toLowerCase(), c.port, c.proxyPort, c.protocol]);
+}
+
+/** The host and port a connection of `shape` and `host` sends to. */
+export function backendAddress(
+  host: string,
+  shape: ConnectionShape,
+): { host: string; port: number } {
+  return { host, port: (shape.type === "direct" ? shape.port : shape.proxyPort) ?? 0 };
+}
+
+/**
+ * Whether `patch` points the connection at another backend (host, port, proxy port,
+ * protocol or type), and if so the patch with the stored secret and password cleared
+ * unless the patch sets them or `keep` (the caller is an owner or superuser): a secret
+ * must never follow its connection to a backend its owner did not choose.
+ *
+ * @example
+ * retarget(current, { port: 9009 }, false).patch.secret; // null when a secret was set
+ */
+export function retarget(
+  current: Connection,
+  patch: ConnectionPatch,
+  keep: boolean,
+): { moved: boolean; patch: ConnectionPatch; cleared: ("secret" | "password")[] } {
+  const after = {
+    type: patch.type ?? current.type,
+    host: patch.host ?? current.host,
+    port: patch.port !== undefined ? patch.port : current.port,
+    proxyPort: patch.proxyPort !== undefined ? patch.proxyPort : current.proxyPort,
+    protocol: patch.protocol !== undefined ? patch.protocol : current.protocol,
+  };
+  const moved = addressOf(after) !== addressOf(current);
+  const cleared: ("secret" | "password")[] = [];
+  if (!moved || keep) return { moved, patch, cleared };
+  const effective = { ...patch };
+  if (patch.secret === undefined && current.secretSet) {
+    effective.secret = null;
+    cleared.push("secret");
+  }
+  if (patch.password === undefined && current.passwordSet) {
+    effective.password = null;
+    cleared.push("password");
+  }
+  return { moved, patch: effective, cleared };
+}

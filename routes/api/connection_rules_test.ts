@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import type { Connection } from "../../db/mod.ts";
-import { connectionIssues, mergeConnectionPatch, shapeOfInput } from "./connection_rules.ts";
+import {
+  connectionIssues,
+  mergeConnectionPatch,
+  retarget,
+  shapeOfInput,
+} from "./connection_rules.ts";
 
 const fields = (issues: { field: string }[]) => issues.map((i) => i.field);
 
@@ -28,6 +33,7 @@ const direct: Connection = {
   ping: { mode: "none", timeoutMs: 1, intervalMs: 1000 },
   enabled: true,
   description: null,
+  restricted: false,
   createdAt: "",
   updatedAt: "",
 };
@@ -97,4 +103,29 @@ Deno.test("mergeConnectionPatch: a type change clears the old type's unnamed fie
     port: 2,
   });
   assert.deepEqual(fields(connectionIssues(kept.shape)), ["port"]);
+});
+
+Deno.test("retarget: a new host, port or type clears the secret unless given or kept", () => {
+  assert.deepEqual(retarget(direct, { description: "x" }, false), {
+    moved: false,
+    patch: { description: "x" },
+    cleared: [],
+  });
+  for (const change of [{ port: 9009 }, { host: "elsewhere" }, { type: "proxy" as const }]) {
+    const r = retarget(direct, change, false);
+    assert.equal(r.moved, true, JSON.stringify(change));
+    assert.equal(r.patch.secret, null, JSON.stringify(change));
+    assert.deepEqual(r.cleared, ["secret"]);
+  }
+  assert.equal(retarget(direct, { host: "H" }, false).moved, false, "host case is no move");
+  assert.deepEqual(retarget(direct, { port: 9009, secret: "new" }, false).cleared, []);
+  assert.deepEqual(retarget(direct, { port: 9009 }, true), {
+    moved: true,
+    patch: { port: 9009 },
+    cleared: [],
+  });
+  const proxy = { ...direct, type: "proxy" as const, port: null, secretSet: false };
+  const withPassword = { ...proxy, protocol: "http" as const, proxyPort: 80, passwordSet: true };
+  assert.deepEqual(retarget(withPassword, { proxyPort: 8080 }, false).cleared, ["password"]);
+  assert.deepEqual(retarget(withPassword, { protocol: "https" }, false).cleared, ["password"]);
 });

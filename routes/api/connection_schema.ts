@@ -107,6 +107,10 @@ export const connectionView = z.object({
   }),
   enabled: z.boolean(),
   description: z.string().nullable(),
+  restricted: z.boolean().openapi({
+    description: "Its backend was last set by a user who is not a superuser, so every " +
+      "address the gateway connects to is checked against the backend policy.",
+  }),
   createdAt: z.string(),
   updatedAt: z.string(),
   state: z.enum(["connected", "error", "disabled", "idle"]),
@@ -121,6 +125,10 @@ export const connectionView = z.object({
   }),
   references: z.array(z.string()).openapi({ description: "Ids of the routes using it." }),
   owners: z.array(z.string()),
+  cleared: z.array(z.enum(["secret", "password"])).optional().openapi({
+    description: "In a PATCH response: the stored secrets removed because the connection " +
+      "now points at another backend (host, port or type) and the request did not set them.",
+  }),
 }).openapi("Connection");
 
 /** The response type of a connection. */

@@ -53,6 +53,7 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   registerBalancerActions(app, deps);
   registerPermissionEndpoints(app, deps, "balancer");
   registerRoutes(app, deps);
+  registerPermissionEndpoints(app, deps, "route");
   registerUsers(app, deps);
   registerAudit(app, deps);
   registerInstances(app, deps);

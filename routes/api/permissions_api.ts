@@ -1,14 +1,16 @@
 /**
- * `GET|PUT /api/v1/connections/{name}/permissions` and the same under `/api/v1/balancers`:
- * who holds which role, as `{owners, admins, access}` lists of user names, with the same
- * rules for both kinds. Admins and owners may read them. A PUT replaces them all: owners
+ * `GET|PUT /api/v1/connections/{name}/permissions`, the same under `/api/v1/balancers` and
+ * `/api/v1/routes/{id}/permissions`: who holds which role, as `{owners, admins, access}`
+ * lists of user names, with the same rules for every kind. Admins and owners may read them. A PUT replaces them all: owners
  * may change any list, admins only `access` (a PUT by an admin that changes owners or
  * admins is a 403).
  * @module
  */
 import { createRoute } from "@hono/zod-openapi";
 import { ensure, rolesOn } from "./access.ts";
+import type { Permission, Repositories } from "../../db/mod.ts";
 import { OBJECT_KINDS, type ObjectKind } from "./object_kinds.ts";
+import { routeIdParam } from "./route_schema.ts";
 import {
   type PermissionsBody,
   permissionsBody,
@@ -20,18 +22,52 @@ import { ApiProblem, type FieldError } from "./problem.ts";
 import { json, jsonBody, problems } from "./problem_schema.ts";
 import type { ApiApp, ApiDeps } from "./types.ts";
 
-/** Registers `GET` and `PUT /api/v1/{kind}s/{name}/permissions` on `app`. */
+/** What the endpoints need of each kind: its path, parameter and grant storage. */
+interface Subject {
+  plural: string;
+  param: typeof routeIdParam | (typeof OBJECT_KINDS)[ObjectKind]["nameParam"];
+  /** The key the object is stored under (its name as stored, or the route id). */
+  find(repos: Repositories, key: string): Promise<string>;
+  get(repos: Repositories, key: string): Promise<Permission[]>;
+  set(repos: Repositories, key: string, grants: Permission[], actor: string): Promise<Permission[]>;
+}
+
+function subjectOf(kind: ObjectKind | "route"): Subject {
+  if (kind === "route") {
+    return {
+      plural: "routes",
+      param: routeIdParam,
+      find: async (repos, id) => (await repos.routes.get(id)).id,
+      get: (repos, id) => repos.routes.getPermissions(id),
+      set: (repos, id, grants, actor) => repos.routes.setPermissions(id, grants, actor),
+    };
+  }
+  const { plural, nameParam, repo } = OBJECT_KINDS[kind];
+  return {
+    plural,
+    param: nameParam,
+    find: async (repos, name) => (await repo(repos).get(name)).name,
+    get: (repos, name) => repo(repos).getPermissions(name),
+    set: (repos, name, grants, actor) => repo(repos).setPermissions(name, grants, actor),
+  };
+}
+
+/** Registers `GET` and `PUT /api/v1/{kind}s/{name or id}/permissions` on `app`. */
 export function registerPermissionEndpoints(
   app: ApiApp,
   deps: ApiDeps,
-  kind: ObjectKind,
+  kind: ObjectKind | "route",
 ): void {
   const { repos, live } = deps;
-  const { plural, nameParam, repo } = OBJECT_KINDS[kind];
-  const store = repo(repos);
+  const subject = subjectOf(kind);
+  const { plural } = subject;
+  const key = kind === "route" ? "id" : "name";
   const tags = [plural];
   const security = [{ bearerAuth: [] }];
-  const path = `/api/v1/${plural}/{name}/permissions`;
+  const path = `/api/v1/${plural}/{${key}}/permissions`;
+  const nameParam = subject.param;
+  const keyOf = (param: Record<string, string>) => subject.find(repos, param[key]);
+  const label = (name: string) => kind === "route" ? `route ${name}` : `"${name}"`;
 
   const read = createRoute({
     method: "get",
@@ -58,22 +94,22 @@ export function registerPermissionEndpoints(
 
   app.openapi(read, async (c) => {
     const user = c.get("user");
-    const { name } = await store.get(c.req.valid("param").name);
+    const name = await keyOf(c.req.valid("param"));
     const roles = await rolesOn(repos, kind, name, user);
-    ensure(user, `${kind}.permissions.read`, roles, `read the permissions of "${name}"`);
-    return c.json(toPermissionsBody(await store.getPermissions(name)), 200);
+    ensure(user, `${kind}.permissions.read`, roles, `read the permissions of ${label(name)}`);
+    return c.json(toPermissionsBody(await subject.get(repos, name)), 200);
   });
 
   app.openapi(replace, async (c) => {
     const user = c.get("user");
-    const { name } = await store.get(c.req.valid("param").name);
+    const name = await keyOf(c.req.valid("param"));
     const roles = await rolesOn(repos, kind, name, user);
-    const what = `change the permissions of "${name}"`;
+    const what = `change the permissions of ${label(name)}`;
     ensure(user, `${kind}.permissions.setAccess`, roles, what);
     const wanted = c.req.valid("json");
     const unknown = await unknownUsers(deps, wanted);
     if (unknown.length > 0) throw ApiProblem.validation(unknown);
-    const current = toPermissionsBody(await store.getPermissions(name));
+    const current = toPermissionsBody(await subject.get(repos, name));
     if (!sameUsers(current.owners, wanted.owners) || !sameUsers(current.admins, wanted.admins)) {
       ensure(
         user,
@@ -82,7 +118,7 @@ export function registerPermissionEndpoints(
         `${what}: only owners change owners or admins`,
       );
     }
-    const after = await store.setPermissions(name, toGrants(wanted), user.name);
+    const after = await subject.set(repos, name, toGrants(wanted), user.name);
     await live.refresh();
     return c.json(toPermissionsBody(after), 200);
   });

@@ -47,3 +47,39 @@ export function mergeRoutePatch(
 export function normalizeHost<T extends string | null | undefined>(host: T): T {
   return (typeof host === "string" ? host.toLowerCase() : host) as T;
 }
+
+/** Where a route listens: its host (null for any) and path prefix. */
+export interface RouteScope {
+  host: string | null;
+  pathPrefix: string;
+}
+
+/** A prefix as the route table matches it: no trailing slash, "" for the root. */
+function tablePrefix(p: string): string {
+  return p.endsWith("/") ? p.slice(0, -1) : p;
+}
+
+/** True when prefix `outer` matches every path `inner` matches (segment boundaries). */
+function covers(outer: string, inner: string): boolean {
+  return outer === "" || inner === outer || inner.startsWith(outer + "/") ||
+    inner.startsWith(outer + ";");
+}
+
+/**
+ * True when a route at `candidate` would take requests that a route at `existing` takes
+ * today. The table prefers a host-bound route over an any-host one, then the longest
+ * prefix, so that happens when the candidate is bound to a host and the other is not and
+ * their prefixes overlap, or when both have the same host (or both any) and the
+ * candidate's prefix is the same or longer inside the other's.
+ *
+ * @example
+ * shadows({ host: null, pathPrefix: "/echo/info" }, { host: null, pathPrefix: "/echo" }); // true
+ * shadows({ host: "a.example", pathPrefix: "/" }, { host: null, pathPrefix: "/echo" }); // true
+ */
+export function shadows(candidate: RouteScope, existing: RouteScope): boolean {
+  const c = tablePrefix(candidate.pathPrefix);
+  const e = tablePrefix(existing.pathPrefix);
+  if (candidate.host !== null && existing.host === null) return covers(c, e) || covers(e, c);
+  if (candidate.host !== existing.host) return false;
+  return covers(e, c);
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Route } from "../../db/mod.ts";
-import { mergeRoutePatch, normalizeHost, targetIssues } from "./route_rules.ts";
+import { mergeRoutePatch, normalizeHost, shadows, targetIssues } from "./route_rules.ts";
 
 const route: Route = {
   id: "r",
@@ -45,4 +45,25 @@ Deno.test("normalizeHost: lower-cases strings, keeps null and undefined", () => 
   assert.equal(normalizeHost("App.Example.COM"), "app.example.com");
   assert.equal(normalizeHost(null), null);
   assert.equal(normalizeHost(undefined), undefined);
+});
+
+Deno.test("shadows: a same or longer prefix on a covered host, or a host-bound route", () => {
+  const any = (pathPrefix: string) => ({ host: null, pathPrefix });
+  const on = (host: string, pathPrefix: string) => ({ host, pathPrefix });
+  // the probe's cases: a host-bound /echo over the any-host /echo, a longer /echo/info
+  assert.equal(shadows(on("127.0.0.1", "/echo"), any("/echo")), true);
+  assert.equal(shadows(any("/echo/info"), any("/echo")), true);
+  assert.equal(shadows(any("/echo/"), any("/echo")), true);
+  assert.equal(shadows(any("/echo"), any("/echo")), true);
+  assert.equal(shadows(any("/echo;x"), any("/echo")), true);
+  assert.equal(shadows(any("/x"), any("/")), true, "anything under the root route");
+  assert.equal(shadows(on("a", "/"), any("/echo")), true, "host-bound root over /echo");
+  assert.equal(shadows(on("a", "/echo/x"), on("a", "/echo")), true);
+  // no request changes hands
+  assert.equal(shadows(any("/echo"), any("/echo/info")), false, "shorter prefix loses");
+  assert.equal(shadows(any("/echoes"), any("/echo")), false, "not a segment boundary");
+  assert.equal(shadows(any("/other"), any("/echo")), false);
+  assert.equal(shadows(any("/echo/x"), on("a", "/echo")), false, "host-bound wins anyway");
+  assert.equal(shadows(on("b", "/echo/x"), on("a", "/echo")), false, "another host");
+  assert.equal(shadows(on("a", "/other"), any("/echo")), false);
 });

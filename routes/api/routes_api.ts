@@ -1,8 +1,12 @@
 /**
  * `/api/v1/routes` and `/api/v1/routes/{id}`. Any authenticated user may list and read
- * routes (stored ones and the read-only command-line ones, ids `cli-N`); creating, changing
- * or deleting one needs a role on its target (on both targets when a PATCH moves it).
- * Command-line routes cannot be changed here: a PATCH or DELETE on one is a 409.
+ * routes (stored ones and the read-only command-line ones, ids `cli-N`). Creating one needs
+ * a role on its target, and its creator becomes its owner; changing or deleting one needs
+ * `admin` or `owner` on the route, and moving it to another target a role on that target
+ * too. A new or changed route that would take requests another route takes today (see
+ * {@linkcode shadows}) needs a role on that route; only a superuser may shadow a
+ * command-line route. Command-line routes cannot be changed here: a PATCH or DELETE on one
+ * is a 409.
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
@@ -12,7 +16,14 @@ import type { Action } from "../../src/auth/permissions.ts";
 import { ensure, rolesOn } from "./access.ts";
 import { ApiProblem } from "./problem.ts";
 import { json, jsonBody, problems } from "./problem_schema.ts";
-import { mergeRoutePatch, normalizeHost, type RouteTarget, targetIssues } from "./route_rules.ts";
+import {
+  mergeRoutePatch,
+  normalizeHost,
+  type RouteScope,
+  type RouteTarget,
+  shadows,
+  targetIssues,
+} from "./route_rules.ts";
 import {
   routeCreate,
   routeIdParam,
@@ -39,7 +50,7 @@ const create = createRoute({
   path: "/api/v1/routes",
   tags,
   security,
-  summary: "Create a route (needs a role on its connection or balancer)",
+  summary: "Create a route (needs a role on its target and on every route it would shadow)",
   request: { body: jsonBody(routeCreate) },
   responses: { 201: json(routeView, "Created"), ...problems(400, 401, 403, 409, 413, 415, 422) },
 });
@@ -59,7 +70,7 @@ const update = createRoute({
   path: "/api/v1/routes/{id}",
   tags,
   security,
-  summary: "Modify a stored route (needs a role on its old and new target)",
+  summary: "Modify a stored route (admin or owner; a role on a new target)",
   request: { params: routeIdParam, body: jsonBody(routePatch) },
   responses: {
     200: json(routeView, "The modified route"),
@@ -72,7 +83,7 @@ const remove = createRoute({
   path: "/api/v1/routes/{id}",
   tags,
   security,
-  summary: "Delete a stored route (needs a role on its target)",
+  summary: "Delete a stored route (admin or owner)",
   request: { params: routeIdParam },
   responses: { 204: { description: "Deleted" }, ...problems(401, 403, 404, 409) },
 });
@@ -109,6 +120,40 @@ export function registerRoutes(app: ApiApp, deps: ApiDeps): void {
     }
   };
 
+  /** Throws 403 unless `user` may `action` on route `id`. */
+  const ensureOnRoute = async (user: User, action: Action, id: string, verb: string) => {
+    ensure(user, action, await rolesOn(repos, "route", id, user), `${verb} route ${id}`);
+  };
+
+  /**
+   * Throws 403 naming the first route that a route at `scope` would take requests from
+   * while `user` holds no role on it (any command-line route, unless a superuser).
+   */
+  const ensureNoShadowing = async (user: User, scope: RouteScope, exceptId?: string) => {
+    if (user.superuser) return;
+    const where = `${scope.host ?? "any host"} ${scope.pathPrefix}`;
+    for (const cli of live.readOnlyRoutes()) {
+      if (!shadows(scope, cli)) continue;
+      throw new ApiProblem(
+        403,
+        `a route at ${where} would take requests from route ${cli.id} ` +
+          `(${cli.host ?? "any host"} ${cli.pathPrefix}, from the command line); ` +
+          "only a superuser may shadow a command-line route",
+      );
+    }
+    for (const other of await repos.routes.list()) {
+      if (other.id === exceptId || !shadows(scope, other)) continue;
+      const roles = await rolesOn(repos, "route", other.id, user);
+      ensure(
+        user,
+        "route.shadow",
+        roles,
+        `place a route at ${where}: it would take requests from route ${other.id} ` +
+          `(${other.host ?? "any host"} ${other.pathPrefix})`,
+      );
+    }
+  };
+
   /** Throws 403 unless `user` may `action` on `target`; 422 when the target does not exist. */
   const ensureOnTarget = async (user: User, action: Action, target: RouteTarget, verb: string) => {
     const [kind, name] = target.connection !== null
@@ -137,6 +182,7 @@ export function registerRoutes(app: ApiApp, deps: ApiDeps): void {
     const issues = targetIssues(target);
     if (issues.length > 0) throw ApiProblem.validation(issues);
     await ensureOnTarget(user, "route.create", target, "create");
+    await ensureNoShadowing(user, { host: input.host ?? null, pathPrefix: input.pathPrefix });
     const created = await repos.routes.create(input, user.name);
     await live.refresh();
     c.header("location", `/api/v1/routes/${created.id}`);
@@ -154,13 +200,20 @@ export function registerRoutes(app: ApiApp, deps: ApiDeps): void {
     const { id } = c.req.valid("param");
     refuseCli(id);
     const current = await repos.routes.get(id);
+    await ensureOnRoute(user, "route.update", id, "change");
     const body = c.req.valid("json");
     const { patch, target } = mergeRoutePatch(current, { ...body, host: normalizeHost(body.host) });
     const issues = targetIssues(target);
     if (issues.length > 0) throw ApiProblem.validation(issues);
-    await ensureOnTarget(user, "route.update", current, "change");
     if (target.connection !== current.connection || target.balancer !== current.balancer) {
-      await ensureOnTarget(user, "route.update", target, "move");
+      await ensureOnTarget(user, "route.create", target, "move");
+    }
+    const scope = {
+      host: patch.host !== undefined ? patch.host : current.host,
+      pathPrefix: patch.pathPrefix ?? current.pathPrefix,
+    };
+    if (scope.host !== current.host || scope.pathPrefix !== current.pathPrefix) {
+      await ensureNoShadowing(user, scope, id);
     }
     const updated = await repos.routes.update(id, patch, user.name);
     await live.refresh();
@@ -171,8 +224,8 @@ export function registerRoutes(app: ApiApp, deps: ApiDeps): void {
     const user = c.get("user");
     const { id } = c.req.valid("param");
     refuseCli(id);
-    const current = await repos.routes.get(id);
-    await ensureOnTarget(user, "route.delete", current, "delete");
+    await repos.routes.get(id);
+    await ensureOnRoute(user, "route.delete", id, "delete");
     await repos.routes.delete(id, user.name);
     await live.refresh();
     return c.body(null, 204);

@@ -10,6 +10,7 @@ import {
   openDatabase,
 } from "../../db/mod.ts";
 import type { ConnectionStatus, LiveView, ReadOnlyRoute } from "../../src/config/live_view.ts";
+import { BackendPolicy } from "../../src/backend_policy.ts";
 import { createApiApp } from "./mod.ts";
 
 /** A LiveView that records what the API asked of it. */
@@ -28,6 +29,17 @@ export const CLI_ROUTE: ReadOnlyRoute = {
   preserveHost: true,
   enabled: true,
   readOnly: true,
+};
+
+/**
+ * Names the test API resolves, without DNS: documentation addresses (192.0.2.0/24, the
+ * allow-list of {@linkcode openApi}) for "tomcat", "a", "b"; loopback for "rebind.example".
+ */
+export const TEST_HOSTS: Record<string, string[]> = {
+  tomcat: ["192.0.2.10"],
+  a: ["192.0.2.1"],
+  b: ["192.0.2.2"],
+  "rebind.example": ["192.0.2.3", "127.0.0.1"],
 };
 
 /** A fake LiveView: every connection idle (or "disabled" once named in `disabled`). */
@@ -62,14 +74,20 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** The API over a fresh `:memory:` store with superuser "root" and its token. */
+/**
+ * The API over a fresh `:memory:` store with superuser "root" and its token; ordinary users
+ * may name backends in 192.0.2.0/24 (names resolve by {@linkcode TEST_HOSTS}).
+ */
 export async function openApi() {
   const db = await openDatabase(":memory:");
   const key = await importSecretKey(crypto.getRandomValues(new Uint8Array(32)));
   const repos = createRepositories(db, createSecretBox(key));
   const live = fakeLive();
   const logged: unknown[] = [];
-  const app = createApiApp({ repos, live, log: (_m, e) => logged.push(e) });
+  const policy = new BackendPolicy({ allow: ["192.0.2.0/24"] });
+  const checkBackend = (host: string, port: number) =>
+    policy.check(host, port, (name) => Promise.resolve(TEST_HOSTS[name] ?? []));
+  const app = createApiApp({ repos, live, checkBackend, log: (_m, e) => logged.push(e) });
   await repos.users.create({ name: "root", superuser: true }, "test");
   const rootToken = (await repos.users.createToken("root", "test", "test")).token;
 

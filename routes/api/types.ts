@@ -12,6 +12,12 @@ export interface ApiDeps {
   live: LiveView;
   /** This process's id in the instance registry, marked `self` by `GET /instances`. */
   instanceId?: string;
+  /**
+   * Why a user who is not a superuser may not name backend `host`:`port` (loopback, the
+   * gateway's own listeners, outside the allow-list...), or null; see src/backend_policy.ts.
+   * Default: a policy with an empty allow-list.
+   */
+  checkBackend?: (host: string, port: number) => Promise<string | null>;
   /** Where unexpected errors are logged (never sent to the client); default console.error. */
   log?: (message: string, error: unknown) => void;
 }

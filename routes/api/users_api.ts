@@ -1,12 +1,14 @@
 /**
- * `/api/v1/users` and their tokens (superusers only). A token is shown once, in the
+ * `/api/v1/users` and their tokens (superusers only, except that any user may revoke a
+ * token of their own here as under `/api/v1/me/tokens`). A token is shown once, in the
  * response that creates it; afterwards only its metadata is listed. Deleting the last
  * superuser is refused, so the API cannot lock itself out.
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { User } from "../../db/mod.ts";
-import { allowed } from "./access.ts";
+import type { MiddlewareHandler } from "hono";
+import { allowed, ensure } from "./access.ts";
 import { ApiProblem } from "./problem.ts";
 import { json, jsonBody, problems } from "./problem_schema.ts";
 import {
@@ -18,7 +20,7 @@ import {
   userNameParam,
   userView,
 } from "./user_schema.ts";
-import type { ApiApp, ApiDeps } from "./types.ts";
+import type { ApiApp, ApiDeps, ApiEnv } from "./types.ts";
 
 const tags = ["users"];
 const security = [{ bearerAuth: [] }];
@@ -69,13 +71,21 @@ const createToken = createRoute({
   },
 });
 
+/** Revoking a token: a superuser's, or the caller's own (`{name}` is the caller). */
+const revokeAllowed: MiddlewareHandler<ApiEnv> = async (c, next) => {
+  const user = c.get("user");
+  const own = c.req.param("name")?.toLowerCase() === user.name.toLowerCase();
+  ensure(user, own ? "token.own" : "token.revoke", new Set(), "revoke other users' tokens");
+  await next();
+};
+
 const revokeToken = createRoute({
-  middleware: [allowed("token.revoke", "revoke tokens")] as const,
+  middleware: [revokeAllowed] as const,
   method: "delete",
   path: "/api/v1/users/{name}/tokens/{id}",
   tags,
   security,
-  summary: "Revoke an API token (superuser)",
+  summary: "Revoke an API token (superuser, or the token's own user)",
   request: { params: tokenParams },
   responses: { 200: json(tokenView, "The revoked token"), ...problems(401, 403, 404) },
 });

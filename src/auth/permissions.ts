@@ -8,17 +8,20 @@
  *   manage who has `access`; never delete it nor change owners or admins;
  * - `access` ("access the remote connection"): see it and use it in routes; no change.
  *
- * Balancers take the same roles with the same meaning. Naming a connection as a balancer
- * member is using it, so it also needs a role (any) on that connection.
+ * Balancers and routes take the same roles with the same meaning. Naming a connection as
+ * a balancer member, or a connection or balancer as a route's target, is using it, so it
+ * needs a role (any) on that target. Changing or deleting a route needs `admin` or `owner`
+ * on the route itself (its creator becomes its owner); a route that would take requests
+ * another route takes today (shadowing it) needs a role (any) on that route.
  *
- * Superusers may do everything. User management and the audit log are superuser-only.
- * Any authenticated user may create a connection or balancer (becoming its owner), list
- * connections and balancers (the API filters to those with a role) and routes (routes are
- * not secret), and read `/me`.
+ * Superusers may do everything. User management, other users' tokens and the audit log are
+ * superuser-only. Any authenticated user may create a connection or balancer (becoming its
+ * owner), list connections and balancers (the API filters to those with a role) and routes
+ * (routes are not secret), read `/me`, and list and revoke their own tokens.
  * @module
  */
 
-/** A role on a connection or balancer, strongest first. */
+/** A role on a connection, balancer or route, strongest first. */
 export type Role = "owner" | "admin" | "access";
 
 /** The authenticated user an action is decided for. */
@@ -59,15 +62,25 @@ export const ACTIONS = [
   "balancer.members.set",
   "route.list",
   "route.read",
-  /** Create, update or delete a route: decided on the roles on its target (each target). */
+  /** Sending a new or moved route to a target: decided on the roles on that target. */
   "route.create",
+  /** Changing or deleting a route: decided on the roles on the route. */
   "route.update",
   "route.delete",
+  /** Taking requests another route takes today: decided on the roles on that route. */
+  "route.shadow",
+  "route.permissions.read",
+  /** Replacing the grants when owners or admins change. */
+  "route.permissions.set",
+  /** Replacing the grants when only `access` changes. */
+  "route.permissions.setAccess",
   "user.list",
   "user.create",
   "user.delete",
   "token.create",
   "token.revoke",
+  /** Listing and revoking the caller's own tokens. */
+  "token.own",
   "audit.read",
 ] as const;
 
@@ -102,13 +115,18 @@ const NEEDS: Record<Action, "anyone" | "superuser" | readonly Role[]> = {
   "route.list": "anyone",
   "route.read": "anyone",
   "route.create": ["owner", "admin", "access"],
-  "route.update": ["owner", "admin", "access"],
-  "route.delete": ["owner", "admin", "access"],
+  "route.update": ["owner", "admin"],
+  "route.delete": ["owner", "admin"],
+  "route.shadow": ["owner", "admin", "access"],
+  "route.permissions.read": ["owner", "admin"],
+  "route.permissions.set": ["owner"],
+  "route.permissions.setAccess": ["owner", "admin"],
   "user.list": "superuser",
   "user.create": "superuser",
   "user.delete": "superuser",
   "token.create": "superuser",
   "token.revoke": "superuser",
+  "token.own": "anyone",
   "audit.read": "superuser",
 };
 

@@ -22,8 +22,12 @@ Deno.test("decide: owner > admin > access on connections", () => {
       "connection.permissions.setAccess": [false, false, true, true],
       "connection.permissions.set": [false, false, false, true],
       "route.create": [false, true, true, true],
-      "route.update": [false, true, true, true],
-      "route.delete": [false, true, true, true],
+      "route.update": [false, false, true, true],
+      "route.delete": [false, false, true, true],
+      "route.shadow": [false, true, true, true],
+      "route.permissions.read": [false, false, true, true],
+      "route.permissions.setAccess": [false, false, true, true],
+      "route.permissions.set": [false, false, false, true],
     };
   for (const [action, [none, access, admin, owner]] of Object.entries(expected)) {
     const a = action as Action;
@@ -37,10 +41,28 @@ Deno.test("decide: owner > admin > access on connections", () => {
 });
 
 Deno.test("decide: user management and audit are superuser-only; listing is for anyone", () => {
-  for (const a of ["user.list", "user.create", "user.delete", "token.create", "audit.read"]) {
+  for (
+    const a of [
+      "user.list",
+      "user.create",
+      "user.delete",
+      "token.create",
+      "token.revoke",
+      "audit.read",
+    ]
+  ) {
     assert.equal(may(a as Action, "owner", "admin", "access"), false, a);
   }
-  for (const a of ["me.read", "connection.list", "connection.create", "route.list", "route.read"]) {
+  for (
+    const a of [
+      "me.read",
+      "connection.list",
+      "connection.create",
+      "route.list",
+      "route.read",
+      "token.own",
+    ]
+  ) {
     assert.equal(may(a as Action), true, a);
   }
 });

@@ -5,6 +5,7 @@
  * @module
  */
 import { LOG_LEVELS, type LogLevel } from "../observe/log.ts";
+import { parseCidr } from "../backend_policy.ts";
 import { ConfigError, parseProxyPass, type ProxyPass } from "./proxy_pass.ts";
 
 /** A listener address. */
@@ -28,6 +29,13 @@ export interface StartOptions {
   workers: number;
   /** TLS on the proxy listener: PEM certificate chain and key files (both or neither). */
   tls: { certFile: string; keyFile: string; clientCaFile: string | null } | null;
+  /**
+   * CIDR blocks that API users who are not superusers may point connections at, beside the
+   * backends `--proxy-pass` names; default none.
+   */
+  backendAllow: string[];
+  /** Host names the management listener answers to beside its own address; default none. */
+  adminHosts: string[];
 }
 
 const DEFAULTS = {
@@ -39,6 +47,8 @@ const DEFAULTS = {
   "tls-cert": "",
   "tls-key": "",
   "tls-client-ca": "",
+  "backend-allow": "",
+  "admin-host": "",
 } as const;
 
 const SINGLE = [
@@ -50,6 +60,8 @@ const SINGLE = [
   "tls-cert",
   "tls-key",
   "tls-client-ca",
+  "backend-allow",
+  "admin-host",
 ] as const;
 const REPEATED = ["proxy-pass"] as const;
 
@@ -63,10 +75,19 @@ export function parseListen(flag: string, value: string): ListenAddress {
   return { hostname: host || "0.0.0.0", port: Number(m[2]) };
 }
 
-/** See module doc. Throws ConfigError for unknown options or malformed values. */
+/** Splits a comma-separated list, dropping blanks. */
+function list(value: string): string[] {
+  return value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+}
+
+/**
+ * See module doc. Throws ConfigError for unknown options or malformed values. `readFile`
+ * reads `secretfile=` files of `--proxy-pass` (default Deno.readTextFileSync).
+ */
 export function parseStartOptions(
   args: readonly string[],
   env: (name: string) => string | undefined,
+  readFile?: (path: string) => string,
 ): StartOptions {
   const single = new Map<string, string>();
   const repeated = new Map<string, string[]>();
@@ -97,7 +118,7 @@ export function parseStartOptions(
     single.get(name) ?? env(envName(name)) ?? DEFAULTS[name];
   const proxyPassSpecs = repeated.get("proxy-pass") ??
     (env(envName("proxy-pass")) ?? "").split("\n").filter((s) => s.trim() !== "");
-  const proxyPass = proxyPassSpecs.map(parseProxyPass);
+  const proxyPass = proxyPassSpecs.map((spec) => parseProxyPass(spec, { env, readFile }));
   const seen = new Map<string, string>();
   for (const p of proxyPass) {
     const key = p.backend.name.toLowerCase();
@@ -125,6 +146,20 @@ export function parseStartOptions(
   if (ca !== "" && cert === "") {
     throw new ConfigError("--tls-client-ca needs --tls-cert and --tls-key");
   }
+  const backendAllow = list(get("backend-allow"));
+  for (const entry of backendAllow) {
+    try {
+      parseCidr(entry);
+    } catch (err) {
+      throw new ConfigError(`--backend-allow: ${(err as Error).message}`);
+    }
+  }
+  const adminHosts = list(get("admin-host")).map((h) => h.toLowerCase());
+  for (const h of adminHosts) {
+    if (!/^[a-z0-9.-]{1,253}$/.test(h) && !/^\[[0-9a-f:.]+\]$/.test(h)) {
+      throw new ConfigError(`--admin-host "${h}": expected a host name without port`);
+    }
+  }
   return {
     listen: parseListen("listen", get("listen")),
     adminListen: parseListen("admin-listen", get("admin-listen")),
@@ -133,6 +168,8 @@ export function parseStartOptions(
     logLevel: logLevel as LogLevel,
     workers: Number(workers),
     tls: cert === "" ? null : { certFile: cert, keyFile: key, clientCaFile: ca === "" ? null : ca },
+    backendAllow,
+    adminHosts,
   };
 }
 

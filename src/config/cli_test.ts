@@ -50,3 +50,22 @@ Deno.test("parseStartOptions rejects unknown options and malformed values", () =
 Deno.test("parseListen handles IPv6 and port 0", () => {
   assert.deepEqual(parseListen("listen", "[::1]:0"), { hostname: "::1", port: 0 });
 });
+
+Deno.test("parseStartOptions: --backend-allow and --admin-host lists", () => {
+  const o = parseStartOptions(
+    ["--backend-allow", "10.0.0.0/8, 192.0.2.7", "--admin-host=Admin.Example,[::1]"],
+    noEnv,
+  );
+  assert.deepEqual(o.backendAllow, ["10.0.0.0/8", "192.0.2.7"]);
+  assert.deepEqual(o.adminHosts, ["admin.example", "[::1]"]);
+  const d = parseStartOptions([], noEnv);
+  assert.deepEqual([d.backendAllow, d.adminHosts], [[], []]);
+  assert.throws(
+    () => parseStartOptions(["--backend-allow", "intranet"], noEnv),
+    /--backend-allow: "intranet" is not an IP address or CIDR block/,
+  );
+  assert.throws(
+    () => parseStartOptions(["--admin-host", "a.example:9090"], noEnv),
+    /--admin-host "a.example:9090": expected a host name without port/,
+  );
+});

@@ -2,7 +2,9 @@
  * Parses a `--proxy-pass` value in mod_proxy_ajp's syntax:
  * `PREFIX ajp://HOST:PORT/PATH [key=value ...]`, e.g.
  * `/app ajp://127.0.0.1:8009/app secret=s3cret max=64 timeout=30 connectiontimeout=5`.
- * Keys (mod_proxy names where one exists): `secret`, `max` (sockets, default 64),
+ * Keys (mod_proxy names where one exists): `secret` (`secret=env:NAME` reads it from
+ * environment variable NAME; `secretfile=PATH` from the first line of a file, so that it
+ * appears neither in the process list nor in logs), `max` (sockets, default 64),
  * `timeout` (reply timeout, s, default 60), `connectiontimeout` (s, default 5),
  * `acquire` (ms, default 10000), `ttl` (idle timeout, s, default 7200),
  * `packetsize` (8192-65536, multiple of 1024), `name` (connection name, default HOST-PORT),
@@ -33,8 +35,16 @@ const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 const pingOf = (b: BackendSettings) =>
   b.ping ?? { mode: "none" as const, timeoutMs: 5_000, intervalMs: 10_000 };
 
+/** Where `secret=env:NAME` and `secretfile=PATH` are read from. */
+export interface SecretSources {
+  /** Default Deno.env.get. */
+  env?: (name: string) => string | undefined;
+  /** Default Deno.readTextFileSync. */
+  readFile?: (path: string) => string;
+}
+
 /** See module doc. */
-export function parseProxyPass(spec: string): ProxyPass {
+export function parseProxyPass(spec: string, sources: SecretSources = {}): ProxyPass {
   const words = spec.trim().split(/\s+/);
   if (words.length < 2 || words[0] === "") {
     throw new ConfigError(
@@ -84,10 +94,33 @@ export function parseProxyPass(spec: string): ProxyPass {
       return Number(value);
     };
     switch (key) {
-      case "secret":
+      case "secret": {
         if (value === "") throw bad("must not be empty");
-        backend.secret = value;
+        if (!value.startsWith("env:")) {
+          backend.secret = value;
+          break;
+        }
+        const name = value.slice(4);
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw bad("expected env:NAME");
+        const got = (sources.env ?? ((n: string) => Deno.env.get(n)))(name);
+        if (got === undefined || got === "") {
+          throw bad(`environment variable ${name} is not set or empty`);
+        }
+        backend.secret = got;
         break;
+      }
+      case "secretfile": {
+        let text: string;
+        try {
+          text = (sources.readFile ?? Deno.readTextFileSync)(value);
+        } catch (err) {
+          throw bad(`cannot read the file: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        const secret = text.split(/\r?\n/)[0];
+        if (secret === "") throw bad("the file's first line is empty");
+        backend.secret = secret;
+        break;
+      }
       case "max":
         backend.max = int(1, 100_000);
         break;

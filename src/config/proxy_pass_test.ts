@@ -52,3 +52,35 @@ Deno.test("parseProxyPass rejects malformed values with one clear message", () =
     assert.throws(() => parseProxyPass(bad), ConfigError, bad);
   }
 });
+
+Deno.test("parseProxyPass: secret=env:NAME and secretfile=PATH keep it off the command line", () => {
+  const sources = {
+    env: (n: string) => ({ AJP_SECRET: "from-env", EMPTY: "" })[n],
+    readFile: (path: string) => {
+      if (path === "/run/ajp.secret") return "from-file\nignored\n";
+      if (path === "/run/blank") return "\n";
+      throw new Error(`${path}: no such file`);
+    },
+  };
+  const spec = (opt: string) => `/app ajp://h:8009/ ${opt}`;
+  assert.equal(parseProxyPass(spec("secret=env:AJP_SECRET"), sources).backend.secret, "from-env");
+  assert.equal(
+    parseProxyPass(spec("secretfile=/run/ajp.secret"), sources).backend.secret,
+    "from-file",
+  );
+  for (
+    const [opt, why] of [
+      ["secret=env:MISSING", /environment variable MISSING is not set or empty/],
+      ["secret=env:EMPTY", /EMPTY is not set or empty/],
+      ["secret=env:1BAD", /expected env:NAME/],
+      ["secretfile=/nope", /cannot read the file: \/nope: no such file/],
+      ["secretfile=/run/blank", /first line is empty/],
+    ] as const
+  ) {
+    assert.throws(
+      () => parseProxyPass(spec(opt), sources),
+      (e: Error) => e instanceof ConfigError && why.test(e.message),
+      opt,
+    );
+  }
+});

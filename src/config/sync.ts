@@ -14,12 +14,19 @@ import { trimSlash } from "../route_table.ts";
 import type { GatewayRuntime } from "../runtime.ts";
 import type { ConnectionStatus, LiveView, ReadOnlyRoute } from "./live_view.ts";
 import { HttpUpstream } from "../http_upstream.ts";
+import { addressVerifier, BackendPolicy, guardConnector } from "../backend_policy.ts";
+import type { Connector } from "../backend.ts";
 import { poolKey, toBackendSettings, toHttpSettings } from "./stored_settings.ts";
 
 /** Options of {@link ConfigSync}. */
 export interface ConfigSyncOptions {
   /** How often to poll the configuration version, in ms. Default 500. */
   pollMs?: number;
+  /**
+   * Checked on every connect of a `restricted` connection (one whose backend a user who
+   * is not a superuser set). Default: a policy with an empty allow-list.
+   */
+  policy?: BackendPolicy;
 }
 
 /** See module doc. */
@@ -31,12 +38,21 @@ export class ConfigSync implements LiveView {
   private running: Promise<void> | null = null;
   private again = false;
 
+  /** Wraps the connector of a restricted AJP connection. */
+  private readonly guard: (c: Connector | undefined) => Connector;
+  /** Checks the address of a restricted HTTP connection before each request. */
+  private readonly verify: (host: string, port: number) => Promise<void>;
+
   constructor(
     private readonly runtime: GatewayRuntime,
     private readonly repos: Repositories,
     private readonly cliRoutes: Route[],
     private readonly options: ConfigSyncOptions = {},
-  ) {}
+  ) {
+    const policy = options.policy ?? new BackendPolicy();
+    this.guard = (c) => guardConnector(policy, c);
+    this.verify = addressVerifier(policy);
+  }
 
   /** Loads the configuration once and starts polling. */
   async start(): Promise<void> {
@@ -125,7 +141,7 @@ export class ConfigSync implements LiveView {
       const settings = c.type === "direct"
         ? toBackendSettings(c, secret)
         : toHttpSettings(c, password);
-      const key = c.type + poolKey(settings);
+      const key = c.type + (c.restricted ? "!" : "") + poolKey(settings);
       const current = runtime.storedBackends.get(c.id);
       if (current && this.keys.get(c.id) === key) {
         current.setEnabled(settings.enabled);
@@ -133,8 +149,8 @@ export class ConfigSync implements LiveView {
         continue;
       }
       const backend = "secret" in settings
-        ? runtime.createBackend(settings)
-        : new HttpUpstream(runtime.shareOf(settings));
+        ? runtime.createBackend(settings, c.restricted ? this.guard : undefined)
+        : new HttpUpstream(runtime.shareOf(settings), c.restricted ? this.verify : undefined);
       backend.warmUp();
       live.set(c.id, backend);
       this.keys.set(c.id, key);

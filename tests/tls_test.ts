@@ -477,8 +477,13 @@ Deno.test("a body failing mid-way aborts the response instead of ending it", asy
 
 Deno.test("reload swaps the certificate for new connections, requests in flight finish", async () => {
   await using certs = await makeCerts();
+  let slowStarted = 0;
+  const bothStarted = deferred();
   await using f = await front(certs, async (req) => {
-    if (new URL(req.url).pathname === "/slow") await delay(400);
+    if (new URL(req.url).pathname === "/slow") {
+      if (++slowStarted === 2) bothStarted.resolve();
+      await delay(400);
+    }
     return sized(new URL(req.url).pathname);
   });
   assert.equal(await servedCn(certs, f.addr.port), "server");
@@ -497,7 +502,8 @@ Deno.test("reload swaps the certificate for new connections, requests in flight 
       stream.on("end", () => resolve(body));
       stream.on("error", reject);
     });
-    await delay(100);
+    // In flight: both handlers run (a request not yet handed to a handler is not).
+    await within(bothStarted.promise, 5000, "both slow requests reach the handler");
     await Deno.copyFile(certs.cert2File, certs.certFile);
     await Deno.copyFile(certs.key2File, certs.keyFile);
     await f.reload();
@@ -638,7 +644,9 @@ Deno.test("shutdown lets a request in flight finish, closes idle connections", a
 
 Deno.test("shutdown sends GOAWAY on HTTP/2 and lets the stream in flight finish", async () => {
   await using certs = await makeCerts();
+  const started = deferred();
   const f = await front(certs, async () => {
+    started.resolve();
     await delay(300);
     return new Response("done");
   });
@@ -654,7 +662,7 @@ Deno.test("shutdown sends GOAWAY on HTTP/2 and lets the stream in flight finish"
       stream.on("end", () => resolve(body));
       stream.on("error", reject);
     });
-    await delay(100);
+    await within(started.promise, 5000, "the request reaches the handler");
     const stopped = f.shutdown(5000);
     await within(goaway, 2000, "GOAWAY");
     assert.equal(await answer, "done");

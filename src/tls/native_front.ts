@@ -115,12 +115,19 @@ interface Served {
  */
 async function retire(served: Served, graceMs: number): Promise<void> {
   const deadline = Date.now() + graceMs;
-  while (served.inFlight.count > 0 && Date.now() < deadline) await delay(IDLE_POLL_MS);
+  // Idle for a few polls in a row: a request read but not yet handed to the handler is
+  // not counted, so one empty moment is not enough.
+  let quiet = 0;
+  while (quiet < IDLE_POLLS && Date.now() < deadline) {
+    await delay(IDLE_POLL_MS);
+    quiet = served.inFlight.count === 0 ? quiet + 1 : 0;
+  }
   await served.server.shutdown().catch(() => {});
 }
 
-/** How often a retiring server is checked for requests in flight. */
+/** How often a retiring server is checked for requests in flight, and how many quiet polls end it. */
 const IDLE_POLL_MS = 20;
+const IDLE_POLLS = 3;
 
 /** One `Deno.serve` over TLS on `port`, always with SO_REUSEPORT so a reload can join it. */
 function serveTls(

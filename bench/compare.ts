@@ -24,7 +24,8 @@ import { aggregateRuns } from "./aggregate_runs.ts";
 import { clockTicksPerSecond } from "./cpu.ts";
 import { addRatios, type PreviousReport, renderTable, type Report } from "./report.ts";
 import { startStack } from "./stack.ts";
-import { renderTlsTable, runTlsComparison, type TlsRow } from "./tls_compare.ts";
+import { runTlsComparison, type TlsRow } from "./tls_compare.ts";
+import { renderTlsTable } from "./tls_table.ts";
 import { findTools, installMissing, missingTools } from "./tools.ts";
 
 const REPO_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");

@@ -12,6 +12,7 @@
 import { startGatewayProcess } from "./gateway_process.ts";
 import { type Httpd, startHttpd } from "./httpd.ts";
 import { freePort } from "../tests/support/ports.ts";
+import { percentile } from "./tls_table.ts";
 
 /** One h2load scenario. */
 interface TlsScenario {
@@ -263,12 +264,6 @@ async function readLatenciesMs(file: string): Promise<number[]> {
   return out.sort((a, b) => a - b);
 }
 
-/** The `q` quantile of sorted values (nearest rank); 0 when there are none. */
-export function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-}
-
 /** Fetches `url` over HTTP/2 only and checks the webapp's pattern: byte i is (i*31+7)&0xff. */
 async function exactOverH2(url: string, bytes: number, ca: string): Promise<boolean> {
   const client = Deno.createHttpClient({ caCerts: [ca], http1: false, http2: true });
@@ -316,39 +311,4 @@ async function makeCert(certFile: string, keyFile: string): Promise<void> {
     stderr: "piped",
   }).output();
   if (!out.success) throw new Error(`openssl: ${new TextDecoder().decode(out.stderr)}`);
-}
-
-/** The TLS rows as a text table. */
-export function renderTlsTable(rows: readonly TlsRow[]): string {
-  const head = ["scenario", "front", "req/s", "MiB/s", "p50 ms", "p99 ms", "errors", "vs plain"];
-  const lines = [[...head, "vs httpd-tls", "exact"]];
-  const fixed = (n: number | undefined, d: number) => n === undefined ? "" : n.toFixed(d);
-  for (const r of rows) {
-    lines.push([
-      r.label,
-      r.front,
-      fixed(r.requestsPerSec, 0),
-      fixed(r.mibPerSec, 1),
-      fixed(r.p50Ms, 2),
-      fixed(r.p99Ms, 2),
-      String(r.errors),
-      r.vsPlain === undefined ? "" : `${r.vsPlain.toFixed(2)}x`,
-      r.vsHttpdTls === undefined ? "" : `${r.vsHttpdTls.toFixed(2)}x`,
-      r.exact === undefined ? "" : r.exact ? "yes" : "NO",
-    ]);
-  }
-  const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
-  const text = lines.map((l) =>
-    l.map((cell, i) => i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])).join("  ")
-      .trimEnd()
-  );
-  const notes = rows.filter((r) => r.errorDetail).map((r) =>
-    `  ${r.label} via ${r.front}: ${r.errorDetail}`
-  );
-  return [
-    "TLS (h2load, 2 threads, 1 stream per connection; vs plain: the plain ajpgate listener " +
-    "over HTTP/1.1 with the same path and connections)",
-    ...text,
-    ...notes,
-  ].join("\n");
 }

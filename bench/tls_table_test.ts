@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { percentile, renderTlsTable, type TlsRow } from "./tls_compare.ts";
+import type { TlsRow } from "./tls_compare.ts";
+import { percentile, renderTlsTable } from "./tls_table.ts";
 
 Deno.test("percentile takes the nearest rank of sorted values", () => {
   const values = Array.from({ length: 100 }, (_, i) => i + 1);

@@ -24,6 +24,8 @@ import { aggregateRuns } from "./aggregate_runs.ts";
 import { clockTicksPerSecond } from "./cpu.ts";
 import { addRatios, type PreviousReport, renderTable, type Report } from "./report.ts";
 import { startStack } from "./stack.ts";
+import { runTlsComparison, type TlsRow } from "./tls_compare.ts";
+import { renderTlsTable } from "./tls_table.ts";
 import { findTools, installMissing, missingTools } from "./tools.ts";
 
 const REPO_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
@@ -131,6 +133,27 @@ async function main(args: string[]): Promise<number> {
       clockTicksPerSec,
       log,
     });
+    let tls: TlsRow[] | undefined;
+    if (!options.tls) {
+      notes.push("TLS rows left out (--no-tls)");
+    } else if (!tools.h2load || !tools.apache2) {
+      notes.push(
+        "TLS rows left out: h2load or apache2 is missing (apt-get install nghttp2-client)",
+      );
+    } else {
+      tls = await runTlsComparison({
+        apache2: tools.apache2,
+        h2load: tools.h2load,
+        repoRoot: REPO_ROOT,
+        workDir,
+        ajpTarget: `ajp://127.0.0.1:${stack.tomcat.ajp8kPort}/app`,
+        secret: stack.secret,
+        plainUrl: stack.fronts.find((f) => f.name === "ajpgate")?.url ?? null,
+        durationS: options.durationS,
+        warmupS: options.warmupS,
+        log,
+      });
+    }
     result.runs.forEach(addRatios);
     const rows = aggregateRuns(result.runs);
     addRatios(rows);
@@ -150,6 +173,7 @@ async function main(args: string[]): Promise<number> {
       rows,
       runRows: result.runs,
       gateways: result.gateways,
+      ...(tls ? { tls } : {}),
       pids: {
         tomcat: stack.tomcat.instance.pid,
         reference: stack.reference?.pid ?? null,
@@ -171,8 +195,9 @@ async function main(args: string[]): Promise<number> {
   }
 
   console.log(renderTable(report, previous));
+  if (report.tls) console.log(`\n${renderTlsTable(report.tls)}`);
   if (options.out) await writeReport(options.out, report);
-  return report.rows.some((r) => r.failed) ? 1 : 0;
+  return report.rows.some((r) => r.failed) || report.tls?.some((r) => r.errors > 0) ? 1 : 0;
 }
 
 function fail(message: string): number {

@@ -30,6 +30,8 @@ export interface StartHttpdOptions {
   readyPath: string;
   /** Write an access log. Default false. */
   accessLog?: boolean;
+  /** The certificate (PEM) that TLS vhosts' readiness checks trust. Default none. */
+  caCert?: string;
   /** Default 30000 ms. */
   startupTimeoutMs?: number;
 }
@@ -81,12 +83,21 @@ export async function startHttpd(options: StartHttpdOptions): Promise<Httpd> {
 
 async function allServe(options: StartHttpdOptions): Promise<boolean> {
   for (const v of options.vhosts) {
+    const client = v.tls && options.caCert
+      ? Deno.createHttpClient({ caCerts: [options.caCert] })
+      : undefined;
     try {
-      const res = await fetch(`http://127.0.0.1:${v.port}${v.prefix}${options.readyPath}`);
+      const scheme = v.tls ? "https" : "http";
+      const res = await fetch(
+        `${scheme}://127.0.0.1:${v.port}${v.prefix}${options.readyPath}`,
+        client ? { client } : {},
+      );
       await res.body?.cancel();
       if (res.status !== 200) return false;
     } catch {
       return false;
+    } finally {
+      client?.close();
     }
   }
   return true;

@@ -20,6 +20,11 @@ export interface HttpdVhost {
   secret: string;
   /** `ProxyIOBufferSize`; unset keeps httpd's 8192. */
   ioBufferSize?: number;
+  /**
+   * Serve HTTPS with these PEM files (mod_ssl), HTTP/2 and HTTP/1.1 by ALPN (mod_http2,
+   * `Protocols h2 http/1.1`). Default: plain HTTP/1.1.
+   */
+  tls?: { certFile: string; keyFile: string };
 }
 
 /** What {@link renderHttpdConf} needs. */
@@ -54,12 +59,20 @@ export function renderHttpdConf(config: HttpdConfig): string {
   const vhost = (v: HttpdVhost) =>
     `<VirtualHost 127.0.0.1:${v.port}>
     ServerName 127.0.0.1
-${
-      v.ioBufferSize
-        ? `    ProxyIOBufferSize ${v.ioBufferSize}\n`
+${v.ioBufferSize ? `    ProxyIOBufferSize ${v.ioBufferSize}\n` : ""}${
+      v.tls
+        ? `    SSLEngine on\n    SSLCertificateFile "${v.tls.certFile}"\n` +
+          `    SSLCertificateKeyFile "${v.tls.keyFile}"\n    Protocols h2 http/1.1\n`
         : ""
     }    ProxyPass "${v.prefix}" "${v.target}" secret=${v.secret}
 </VirtualHost>`;
+  // mod_ssl with a shared session cache, as a production TLS front has; mod_http2 for h2.
+  const tls = config.vhosts.some((v) => v.tls)
+    ? `${mod("socache_shmcb", "mod_socache_shmcb.so")}\n${mod("ssl", "mod_ssl.so")}\n` +
+      `${mod("http2", "mod_http2.so")}\n` +
+      `SSLSessionCache "shmcb:${root}/run/ssl_scache(512000)"\n` +
+      `H2MaxSessionStreams 100\n`
+    : "";
   // Buffered like the gateway's access log, which writes in batches.
   const accessLog = config.accessLog
     ? `BufferedLogs On\nLogFormat "%h %l %u %t \\"%r\\" %>s %b" common\n` +
@@ -78,7 +91,7 @@ ${mod("mpm_event", "mod_mpm_event.so")}
 ${mod("authz_core", "mod_authz_core.so")}
 ${mod("proxy", "mod_proxy.so")}
 ${mod("proxy_ajp", "mod_proxy_ajp.so")}
-${config.user ? `User ${config.user}\nGroup ${config.user}\n` : ""}
+${tls}${config.user ? `User ${config.user}\nGroup ${config.user}\n` : ""}
 StartServers ${servers}
 ServerLimit ${servers}
 ThreadsPerChild ${THREADS_PER_CHILD}

@@ -49,3 +49,19 @@ Deno.test("access log and User appear only when asked for", () => {
   assert.match(conf, /^LogFormat "%h %l %u %t \\"%r\\" %>s %b" common$/m);
   assert.match(conf, /^User www-data\nGroup www-data$/m);
 });
+
+Deno.test("a TLS vhost gets mod_ssl, mod_http2 and h2 by ALPN; plain configs load neither", () => {
+  const plain = renderHttpdConf({ serverRoot: "/tmp/r", modulesDir: "/mods", vhosts: VHOSTS });
+  assert.doesNotMatch(plain, /mod_ssl|mod_http2|SSLEngine/);
+  const conf = renderHttpdConf({
+    serverRoot: "/tmp/r",
+    modulesDir: "/mods",
+    vhosts: [{ ...VHOSTS[0], tls: { certFile: "/c.pem", keyFile: "/k.pem" } }],
+  });
+  assert.match(conf, /^LoadModule ssl_module "\/mods\/mod_ssl\.so"$/m);
+  assert.match(conf, /^LoadModule http2_module "\/mods\/mod_http2\.so"$/m);
+  assert.match(conf, /^SSLSessionCache "shmcb:\/tmp\/r\/run\/ssl_scache\(512000\)"$/m);
+  const [, vhost] = conf.split(/<VirtualHost /);
+  assert.match(vhost, /SSLEngine on\n\s+SSLCertificateFile "\/c\.pem"\n/);
+  assert.match(vhost, /SSLCertificateKeyFile "\/k\.pem"\n\s+Protocols h2 http\/1\.1\n/);
+});

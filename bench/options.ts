@@ -45,6 +45,8 @@ export interface CompareOptions {
   gatewayArgs: string[];
   /** Access logs on both proxies (the gateway at `--log-level info`, httpd's CustomLog). */
   accessLog: boolean;
+  /** The TLS rows (bench/tls_compare.ts; they need h2load and apache2). Default true. */
+  tls: boolean;
   /** Install missing packages with apt-get. Default true (quick: false). */
   install: boolean;
   /** Where the JSON report goes. Default bench/results/latest.json. */
@@ -66,6 +68,7 @@ export const USAGE = `usage: deno task bench:compare [options]
   --gateway-arg ARG     appended to both gateways' "main.ts start" arguments (repeatable);
                         each gateway's own --workers comes after them
   --access-log          keep access logs on: gateway --log-level info, httpd CustomLog (default off)
+  --no-tls              leave out the TLS rows (ajpgate-tls, httpd-tls with h2load)
   --no-install          do not apt-get install missing tools
   --out FILE            JSON report (default bench/results/latest.json)`;
 
@@ -103,6 +106,7 @@ export function parseCompareOptions(args: readonly string[]): CompareOptions {
     scenarios: null,
     gatewayArgs: [],
     accessLog: false,
+    tls: true,
     install: !quick,
     out: DEFAULT_OUT,
     help: false,
@@ -144,6 +148,9 @@ export function parseCompareOptions(args: readonly string[]): CompareOptions {
         break;
       case "--access-log":
         o.accessLog = true;
+        break;
+      case "--no-tls":
+        o.tls = false;
         break;
       case "--no-install":
         o.install = false;

@@ -7,6 +7,7 @@
 
 import type { GatewayName } from "./bench_gateway.ts";
 import type { FrontName } from "./options.ts";
+import type { TlsRow } from "./tls_compare.ts";
 
 /** One scenario measured through one front, in one run or as the median of the runs. */
 export interface ResultRow {
@@ -116,6 +117,8 @@ export interface Report {
   /** Each run's own rows, in measurement order, with ratios. */
   runRows: ResultRow[][];
   gateways: GatewayMemory[];
+  /** The TLS rows (bench/tls_compare.ts), of the last run; absent when left out. */
+  tls?: TlsRow[];
   /** The pids that were measured (all stopped by the end of the run), every gateway's. */
   pids: { tomcat: number; reference: number | null; httpd: number | null; gateways: number[] };
   notes: string[];

@@ -35,6 +35,8 @@ export interface Front {
 /** The running stack. Dispose it to stop every process by its pid. */
 export interface Stack {
   tomcat: BenchTomcat;
+  /** The AJP connectors' secret. */
+  secret: string;
   httpd: Httpd | null;
   /** The `deno-serve` front's server, when chosen. */
   reference: ReferenceProcess | null;
@@ -189,6 +191,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ];
     return {
       tomcat,
+      secret,
       httpd,
       reference,
       gateways,

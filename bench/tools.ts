@@ -9,6 +9,8 @@ export interface Tools {
   wrk: string | null;
   apache2: string | null;
   curl: string | null;
+  /** The HTTP/2 load generator of the TLS rows. */
+  h2load: string | null;
   /** Why Tomcat cannot run (tests/support/tomcat.ts tomcatAvailable), or null. */
   tomcat: string | null;
 }
@@ -18,6 +20,7 @@ const PACKAGES: Record<keyof Tools, string[]> = {
   wrk: ["wrk"],
   apache2: ["apache2"],
   curl: ["curl"],
+  h2load: ["nghttp2-client"],
   tomcat: ["tomcat10", "default-jdk-headless"],
 };
 
@@ -40,6 +43,7 @@ export function findTools(tomcatReason: () => string | null): Tools {
     wrk: which("wrk"),
     apache2: which("apache2"),
     curl: which("curl"),
+    h2load: which("h2load"),
     tomcat: tomcatReason(),
   };
 }

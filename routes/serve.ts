@@ -129,7 +129,7 @@ export async function startGateway(
     const serveProxy = (req: Request, client: ClientInfo) =>
       Promise.resolve(proxyApp.fetch(req, { client }));
     if (options.tls) {
-      // node:tls gives the session details AJP carries (cipher, key size, client certificate)
+      // Deno.serve over TLS, or node:tls when clients must present a certificate
       tlsFront = await startTlsFront({
         hostname: options.listen.hostname,
         port: options.listen.port,

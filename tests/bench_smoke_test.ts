@@ -11,6 +11,7 @@ import { which } from "../bench/tools.ts";
 import { FRONTS } from "../bench/options.ts";
 import type { Report } from "../bench/report.ts";
 import { TRANSFER_SCENARIOS, WRK_SCENARIOS } from "../bench/scenarios.ts";
+import { TLS_SCENARIOS } from "../bench/tls_compare.ts";
 
 function skipReason(): string | null {
   const tomcat = tomcatAvailable();
@@ -77,6 +78,23 @@ Deno.test({
         const [run] = gw.runs;
         assert.ok(gw.idleRssKiB > 0 && run.wrkPeakRssKiB! >= gw.idleRssKiB, "RSS sampled");
         assert.ok(run.freshIdleRssKiB! > 0 && run.uploadPeakRssKiB! > 0, "transfers sampled");
+      }
+
+      // The TLS rows, when h2load is here: every scenario through both TLS fronts, plus the
+      // plain reference, without errors, the 1 MiB ones byte-exact over HTTP/2.
+      if (which("h2load") !== null) {
+        assert.match(stdout, /^TLS \(h2load/m);
+        const tls = report.tls ?? [];
+        for (const id of TLS_SCENARIOS.map((s) => s.id)) {
+          for (const front of ["httpd-tls", "ajpgate-tls"]) {
+            const row = tls.find((r) => r.scenario === id && r.front === front);
+            assert.ok(row, `TLS row ${id} via ${front}`);
+            assert.equal(row.errors, 0, `${id} via ${front}: ${row.errorDetail}`);
+            assert.ok(row.requestsPerSec > 0 && row.p99Ms >= row.p50Ms, `${id} via ${front}`);
+            assert.ok(row.vsPlain! > 0, `${id} via ${front} has its ratio to plain`);
+            if (id.includes("1mib")) assert.equal(row.exact, true, `${id} via ${front} exact`);
+          }
+        }
       }
 
       // Everything was stopped by pid, both gateways before and after their restart too.

@@ -54,6 +54,14 @@ if [ "$(id -u)" = 0 ] && { ! command -v apache2 >/dev/null 2>&1 || ! command -v 
     echo "tests/run.sh: could not install apache2/wrk; the benchmark smoke test will be skipped" >&2
 fi
 
+# The TLS load test drives the gateway with h2load; install it when root, else it skips.
+if [ "$(id -u)" = 0 ] && ! command -v h2load >/dev/null 2>&1; then
+  echo "tests/run.sh: installing nghttp2-client (h2load) for the TLS load test" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y nghttp2-client >/dev/null 2>&1 ||
+    (apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y nghttp2-client >/dev/null 2>&1) ||
+    echo "tests/run.sh: could not install nghttp2-client; the TLS load test will be skipped" >&2
+fi
+
 "${DENO[@]}" install || fail_early "deno install failed"
 
 log="$(mktemp "${TMPDIR:-/tmp}/ajpgate-test.XXXXXX")"

@@ -1,10 +1,11 @@
 /**
- * TLS on the proxy listener in front of a real Tomcat: AJP is_ssl and the ssl_* attributes
- * come from the real TLS session (cipher, key size, protocol, the client certificate when
- * --tls-client-ca asks for one), over HTTP/1.1 and HTTP/2.
+ * TLS on the proxy listener in front of a real Tomcat. With --tls-client-ca (the node:tls
+ * front, HTTP/1.1): AJP is_ssl and the ssl_* attributes come from the real TLS session
+ * (cipher, key size, protocol, the client certificate). Without it (Deno.serve, HTTP/1.1 and
+ * HTTP/2): Tomcat sees https and isSecure(), and no cipher, key size or protocol, which
+ * Deno.serve does not expose.
  */
 import assert from "node:assert/strict";
-import { connect as h2connect } from "node:http2";
 import { makeCerts } from "./support/certs.ts";
 import { startTestGateway } from "./support/gateway.ts";
 import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
@@ -56,27 +57,19 @@ Deno.test({
       );
     });
 
-    await t.step("HTTP/2 reaches Tomcat the same way", async () => {
-      const session = h2connect(`https://127.0.0.1:${gw.proxyAddr.port}`, {
-        ca: certs.ca,
+    await t.step("with a client CA, HTTP/2 is not offered: ALPN settles on HTTP/1.1", async () => {
+      const conn = await Deno.connectTls({
+        hostname: "127.0.0.1",
+        port: gw.proxyAddr.port,
+        caCerts: [certs.ca],
+        alpnProtocols: ["h2", "http/1.1"],
         cert: certs.clientCert,
         key: certs.clientKey,
       });
       try {
-        const body = await new Promise<string>((resolve, reject) => {
-          const req = session.request({ ":path": "/app/probe/h2" });
-          let text = "";
-          req.setEncoding("utf8");
-          req.on("data", (d: string) => text += d);
-          req.on("end", () => resolve(text));
-          req.on("error", reject);
-          req.end();
-        });
-        const p = JSON.parse(body);
-        assert.equal(p.secure, true);
-        assert.equal(p.requestURI, "/app/probe/h2");
+        assert.equal((await conn.handshake()).alpnProtocol, "http/1.1");
       } finally {
-        session.close();
+        conn.close();
       }
     });
 
@@ -91,5 +84,37 @@ Deno.test({
       }
     });
     client.close();
+  },
+});
+
+Deno.test({
+  name: "TLS gateway on Deno.serve: HTTP/1.1 and HTTP/2 reach Tomcat as https, without ssl_*",
+  ignore: tomcatAvailable() !== null,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await using certs = await makeCerts();
+    await using tomcat = await startTomcat({ ajp: [{ name: "ajp", secret: SECRET }] });
+    await using gw = await startTestGateway(
+      [`/app ajp://127.0.0.1:${tomcat.ajpPort("ajp")}/app secret=${SECRET}`],
+      { args: ["--tls-cert", certs.certFile, "--tls-key", certs.keyFile] },
+    );
+    for (const http2 of [false, true]) {
+      const client = Deno.createHttpClient({ caCerts: [certs.ca], http1: !http2, http2 });
+      try {
+        const r = await fetch(gw.url("/app/probe/tls?q=2"), { client } as RequestInit);
+        assert.equal(r.status, 200);
+        const p = await r.json();
+        assert.equal(p.scheme, "https");
+        assert.equal(p.secure, true);
+        assert.equal(p.queryString, "q=2");
+        const a = p.attributes as Record<string, string>;
+        assert.equal(a["jakarta.servlet.request.cipher_suite"], undefined);
+        assert.equal(a["jakarta.servlet.request.key_size"], undefined);
+        assert.equal(a["jakarta.servlet.request.X509Certificate"], undefined);
+      } finally {
+        client.close();
+      }
+    }
   },
 });

@@ -1,8 +1,8 @@
 /**
- * The TLS listener: HTTP/1.1 and HTTP/2 over TLS with the session details AJP forwards.
+ * The TLS listener: HTTP/1.1 and HTTP/2 over TLS, and the session details AJP forwards where
+ * the server can read them.
  * @module
  */
-export { startTlsFront, type TlsFront, type TlsFrontOptions } from "./tls_front.ts";
-export type { TlsHandler } from "./node_exchange.ts";
+export { startTlsFront, type TlsFront, type TlsFrontOptions, type TlsHandler } from "./front.ts";
 export { derToPem, keySizeOfCipher, tlsClientInfo } from "./session_info.ts";
 export { readTlsMaterial, type TlsMaterial, type TlsMaterialFiles } from "./tls_material.ts";

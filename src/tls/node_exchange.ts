@@ -7,6 +7,7 @@
  */
 import type { ClientInfo } from "../build_forward.ts";
 import { GatewayError } from "../errors.ts";
+import type { TlsHandler } from "./front.ts";
 import { type NodeServerRequest, toWebRequest } from "./node_request.ts";
 import {
   type NodeServerResponse,
@@ -14,9 +15,6 @@ import {
   watchEnd,
   writeWebResponse,
 } from "./node_response.ts";
-
-/** Answers a request, as `Deno.serve`'s handler does. */
-export type TlsHandler = (req: Request, client: ClientInfo) => Promise<Response>;
 
 /** Seams of {@link serveNodeExchange}. */
 export interface ExchangeHooks {

@@ -5,6 +5,7 @@
  * order, and the body as a pull-based stream over the paused node stream.
  * @module
  */
+import { isUrlSafeAuthority } from "./authority.ts";
 import type { IncomingMessage } from "node:http";
 import type { Http2ServerRequest } from "node:http2";
 import type { Readable } from "node:stream";
@@ -16,9 +17,6 @@ export type NodeServerRequest = IncomingMessage | Http2ServerRequest;
 /** Bytes the web side may hold before the node stream is paused. */
 const BODY_HIGH_WATER_MARK = 64 * 1024;
 
-// RFC 3986 authority characters (host, IP literal, port); no "@", "/", "?", "#" or "\" that
-// would move the path when the URL is parsed.
-const AUTHORITY = /^[A-Za-z0-9\-._~!$&'()*+,;=%:[\]]+$/;
 // origin-form (RFC 9112 3.2.1): "/" then visible characters; node has checked the bytes.
 const ORIGIN_FORM = /^\/[^\s#]*$/;
 
@@ -48,7 +46,7 @@ export function toWebRequest(
   const method = req.method ?? "GET";
   const target = req.url ?? "";
   const authority = (h2 ? req.authority : undefined) || req.headers.host || fallbackAuthority;
-  if (!AUTHORITY.test(authority)) {
+  if (!isUrlSafeAuthority(authority)) {
     throw new GatewayError("bad_request", "invalid Host header or :authority");
   }
   if (!ORIGIN_FORM.test(target)) {

@@ -50,3 +50,14 @@ Deno.test("parseStartOptions rejects unknown options and malformed values", () =
 Deno.test("parseListen handles IPv6 and port 0", () => {
   assert.deepEqual(parseListen("listen", "[::1]:0"), { hostname: "::1", port: 0 });
 });
+
+Deno.test("parseStartOptions refuses --workers above 1 with a :memory: database", () => {
+  for (const db of [":memory:", "file::memory:"]) {
+    assert.throws(
+      () => parseStartOptions(["--workers", "2", "--db", db], noEnv),
+      (e: Error) => e instanceof ConfigError && /each worker would get its own/.test(e.message),
+    );
+  }
+  assert.equal(parseStartOptions(["--workers", "2", "--db", "file:x.db"], noEnv).workers, 2);
+  assert.equal(parseStartOptions(["--db", ":memory:"], noEnv).workers, 1);
+});

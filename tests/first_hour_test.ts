@@ -1,0 +1,137 @@
+/**
+ * What a new user meets in the first hour, run as the user runs it (the `ajpgate` process):
+ * help and version in every form, refused option combinations, and SIGHUP on a plain gateway.
+ */
+import assert from "node:assert/strict";
+import { startGatewayProcess } from "./support/gateway_process.ts";
+import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const ADMIN_TOKEN = "first-hour-token-0123456789abcdef0123";
+
+/** Runs `deno run -A main.ts ARGS` (or another script) and returns its exit code and output. */
+async function run(args: string[], script = "main.ts", env: Record<string, string> = {}) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}${script}`, ...args],
+    cwd: ROOT,
+    env: { RUST_BACKTRACE: "0", NO_COLOR: "1", ...env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+}
+
+Deno.test("--help and -h work for ajpgate, start, cli (and its subcommands), check and deploy", async () => {
+  const cases: [string[], string, RegExp][] = [
+    [["--help"], "main.ts", /^usage: ajpgate COMMAND/],
+    [["-h"], "main.ts", /^usage: ajpgate COMMAND/],
+    [["help", "start"], "main.ts", /^usage: ajpgate start/],
+    [["start", "--help"], "main.ts", /--tls-client-ca FILE[\s\S]*AJPGATE_TLS_CLIENT_CA/],
+    [["start", "-h"], "main.ts", /--workers N\n.*\n +default 1; env AJPGATE_WORKERS/],
+    [["cli", "--help"], "main.ts", /token revoke USER ID/],
+    [["cli", "token", "--help"], "main.ts", /^usage: ajpgate cli token/],
+    [["cli", "route", "list", "-h"], "main.ts", /route list/],
+    [["check", "--help"], "main.ts", /^usage: ajpgate check \[FILE\]/],
+    [["--help"], "deploy.ts", /deploy\.ts check \[FILE\]/],
+    [["check", "--help"], "deploy.ts", /^usage: deno task deploy check \[FILE\]/],
+    [["install", "-h"], "deploy.ts", /--dry-run/],
+    [["compile", "--help"], "deploy.ts", /DENORT_BIN/],
+  ];
+  for (const [args, script, expected] of cases) {
+    const { code, stdout, stderr } = await run(args, script);
+    assert.equal(code, 0, `${script} ${args.join(" ")}: ${stderr}`);
+    assert.match(stdout, expected, `${script} ${args.join(" ")}`);
+    assert.match(stdout, /example/, `${script} ${args.join(" ")}: one example`);
+  }
+});
+
+Deno.test("--version, -V and version print the version everywhere", async () => {
+  const { version } = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
+  for (
+    const [args, script] of [
+      [["--version"], "main.ts"],
+      [["-V"], "main.ts"],
+      [["version"], "main.ts"],
+      [["start", "--version"], "main.ts"],
+      [["cli", "-V"], "main.ts"],
+      [["--version"], "deploy.ts"],
+      [["install", "--version"], "deploy.ts"],
+    ] as [string[], string][]
+  ) {
+    const { code, stdout } = await run(args, script);
+    assert.equal(code, 0, args.join(" "));
+    assert.equal(stdout.trim(), `ajpgate ${version}`, `${script} ${args.join(" ")}`);
+  }
+});
+
+Deno.test("start refuses --workers 2 with --db :memory: in one clear line", async () => {
+  const { code, stderr } = await run([
+    "start",
+    "--workers",
+    "2",
+    "--db",
+    ":memory:",
+    "--listen",
+    "127.0.0.1:1",
+    "--admin-listen",
+    "127.0.0.1:2",
+  ]);
+  assert.equal(code, 2);
+  assert.match(stderr, /^ajpgate: --workers 2 with --db ":memory:": each worker would get its own/);
+  assert.equal(stderr.trim().split("\n").length, 1, stderr);
+});
+
+Deno.test({
+  name: "SIGHUP on a plain gateway is logged and ignored: the response in flight completes",
+  ignore: tomcatAvailable() !== null,
+  async fn() {
+    await using tomcat = await startTomcat({ ajp: [{ name: "main", secret: "hup-secret" }] });
+    const dir = await Deno.makeTempDir();
+    try {
+      await using gw = await startGatewayProcess({
+        db: `file:${dir}/gw.db`,
+        adminToken: ADMIN_TOKEN,
+        args: [
+          "--log-level",
+          "warn",
+          "--proxy-pass",
+          `/app ajp://127.0.0.1:${tomcat.ajpPort("main")}/app secret=hup-secret`,
+        ],
+      });
+      const slow = fetch(gw.url("/app/sleep?ms=1200"));
+      await new Promise((r) => setTimeout(r, 300));
+      Deno.kill(gw.pid, "SIGHUP");
+      const r = await slow;
+      assert.equal(r.status, 200);
+      assert.equal(await r.text(), "slept");
+      const after = await fetch(gw.url("/app/sleep?ms=1"));
+      assert.equal(after.status, 200);
+      await after.body?.cancel();
+      assert.match(gw.output(), /SIGHUP: nothing to reload \(no TLS configured\); still running/);
+      assert.equal((await gw.stop()).code, 0);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("ajpgate check FILE validates an environment file like deploy check", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/good.env`, "AJPGATE_LISTEN=127.0.0.1:8080\n");
+    await Deno.writeTextFile(`${dir}/bad.env`, "AJPGATE_WORKERS=2\nAJPGATE_DB=:memory:\n");
+    const good = await run(["check", `${dir}/good.env`]);
+    assert.equal(good.code, 0, good.stderr);
+    assert.match(good.stdout, /^ok: .*good\.env: proxy on 127\.0\.0\.1:8080/);
+    const bad = await run(["check", `${dir}/bad.env`]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /bad\.env: --workers 2 with --db ":memory:"/);
+    const two = await run(["check", "a.env", "b.env"]);
+    assert.equal(two.code, 2);
+    assert.match(two.stderr, /check takes one file/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

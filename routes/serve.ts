@@ -4,7 +4,7 @@
  * exchanges in flight finish up to a grace period, close pools and the store).
  * @module
  */
-import { bootstrapAdmin } from "../src/auth/bootstrap.ts";
+import { bootstrapAdmin, bootstrapNotice } from "../src/auth/bootstrap.ts";
 import type { ClientInfo } from "../src/build_forward.ts";
 import type { Connector } from "../src/backend.ts";
 import type { StartOptions } from "../src/config/cli.ts";
@@ -20,10 +20,11 @@ import {
   startInstanceRegistry,
 } from "../src/instance_registry.ts";
 import { startTlsFront, type TlsFront } from "../src/tls/mod.ts";
+import { describeBindError, type ListenerName } from "../src/listen_error.ts";
 import { createAdminApp } from "./admin.ts";
 import { createProxyApp } from "./proxy.ts";
 
-/** Environment variable with the first superuser's token on an empty database. */
+/** Environment variable with a superuser token that always works (see src/auth/bootstrap.ts). */
 export const ADMIN_TOKEN_ENV = "AJPGATE_ADMIN_TOKEN";
 
 /** A running gateway. */
@@ -48,7 +49,7 @@ export interface GatewayHooks {
   warn?: (message: string) => void;
   /** Reads environment variables. Default Deno.env.get. */
   env?: (name: string) => string | undefined;
-  /** Prints a line for the operator (the generated admin token). Default console.error. */
+  /** Prints a line for the operator (the admin token outcome). Default console.error. */
   notice?: (line: string) => void;
   /** Config poll interval in ms. Default 500. */
   pollMs?: number;
@@ -83,16 +84,11 @@ export async function startGateway(
   for (const b of runtime.cliBackends.values()) b.warmUp();
   const store = await openStore(options.db, env);
   const sync = new ConfigSync(runtime, store.repos, cliRoutes, { pollMs: hooks.pollMs });
+  const proxyListener = { what: "proxy listener", flag: "--listen", ...options.listen };
   let proxy: Deno.HttpServer<Deno.NetAddr> | undefined;
   let admin: Deno.HttpServer<Deno.NetAddr> | undefined;
   let tlsFront: TlsFront | undefined;
   try {
-    const token = await bootstrapAdmin(store.repos, env(ADMIN_TOKEN_ENV));
-    if (token) {
-      (hooks.notice ?? console.error)(
-        `ajpgate: created superuser "admin" with API token ${token} (shown once; set ${ADMIN_TOKEN_ENV} to choose it)`,
-      );
-    }
     await sync.start();
     let ready = false;
     const proxyApp = createProxyApp(runtime, (rec) => {
@@ -109,24 +105,27 @@ export async function startGateway(
         ...options.tls,
         reusePort: share > 1,
         warn,
-      }, serveProxy);
-    } else {
-      const listening = proxy = Deno.serve({
-        hostname: options.listen.hostname,
-        port: options.listen.port,
-        reusePort: share > 1,
-        onListen: () => {},
-      }, (req, info) => {
-        const local = listening.addr;
-        const client: ClientInfo = {
-          remoteAddr: info.remoteAddr.hostname,
-          remotePort: info.remoteAddr.port,
-          localAddr: local.hostname,
-          localPort: local.port,
-          isSsl: false,
-        };
-        return serveProxy(req, client);
+      }, serveProxy).catch((err) => {
+        throw describeBindError(proxyListener, err);
       });
+    } else {
+      const listening = proxy = bind(proxyListener, () =>
+        Deno.serve({
+          hostname: options.listen.hostname,
+          port: options.listen.port,
+          reusePort: share > 1,
+          onListen: () => {},
+        }, (req, info) => {
+          const local = listening.addr;
+          const client: ClientInfo = {
+            remoteAddr: info.remoteAddr.hostname,
+            remotePort: info.remoteAddr.port,
+            localAddr: local.hostname,
+            localPort: local.port,
+            isSsl: false,
+          };
+          return serveProxy(req, client);
+        }));
     }
     const proxyAddr: Deno.NetAddr = tlsFront ? { transport: "tcp", ...tlsFront.addr } : proxy!.addr;
     const adminApp = createAdminApp({
@@ -152,12 +151,20 @@ export async function startGateway(
       );
       return (await api).fetch(c.req.raw);
     });
-    admin = Deno.serve({
-      hostname: options.adminListen.hostname,
-      port: options.adminListen.port,
-      reusePort: share > 1,
-      onListen: () => {},
-    }, adminApp.fetch);
+    admin = bind(
+      { what: "management listener", flag: "--admin-listen", ...options.adminListen },
+      () =>
+        Deno.serve({
+          hostname: options.adminListen.hostname,
+          port: options.adminListen.port,
+          reusePort: share > 1,
+          onListen: () => {},
+        }, adminApp.fetch),
+    );
+    // Only now that both listeners are bound: a token printed "once" by a start that then
+    // fails (port taken, bad TLS file) would be lost, and the retry would print none.
+    const notice = bootstrapNotice(await bootstrapAdmin(store.repos, env(ADMIN_TOKEN_ENV)));
+    if (notice !== null) (hooks.notice ?? console.error)(notice);
     const registry = await startInstanceRegistry(
       store.repos,
       describeInstance(instanceId, proxyAddr, admin.addr),
@@ -204,5 +211,14 @@ export async function startGateway(
     runtime.shutdown();
     store.close();
     throw err;
+  }
+}
+
+/** Runs `open` (a `Deno.serve`), reporting a bind failure with the listener's name. */
+function bind<T>(listener: ListenerName, open: () => T): T {
+  try {
+    return open();
+  } catch (err) {
+    throw describeBindError(listener, err);
   }
 }

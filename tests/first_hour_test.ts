@@ -1,6 +1,7 @@
 /**
  * What a new user meets in the first hour, run as the user runs it (the `ajpgate` process):
- * help and version in every form, refused option combinations, and SIGHUP on a plain gateway.
+ * help and version in every form, refused option combinations, SIGHUP on a plain gateway, the
+ * admin token rule, and error messages that say which listener or file is wrong.
  */
 import assert from "node:assert/strict";
 import { startGatewayProcess } from "./support/gateway_process.ts";
@@ -131,6 +132,111 @@ Deno.test("ajpgate check FILE validates an environment file like deploy check", 
     const two = await run(["check", "a.env", "b.env"]);
     assert.equal(two.code, 2);
     assert.match(two.stderr, /check takes one file/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** The permission flags of the `start` task, as a user runs it. */
+async function startTaskFlags(): Promise<string[]> {
+  const { tasks } = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
+  return (tasks.start as string).split(" ").filter((w) => w.startsWith("--allow-"));
+}
+
+Deno.test("AJPGATE_ADMIN_TOKEN set after the first start works (the walk-through in order)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const db = `file:${dir}/gw.db`;
+    let generated: string;
+    {
+      await using first = await startGatewayProcess({ db, adminToken: "" });
+      const m = /created superuser "admin" with API token (\S+) \(shown once/.exec(first.output());
+      assert.ok(m, first.output());
+      generated = m[1];
+    }
+    await using gw = await startGatewayProcess({ db, adminToken: ADMIN_TOKEN });
+    assert.match(gw.output(), /AJPGATE_ADMIN_TOKEN is a superuser token of "admin" \(stored\)/);
+    for (const token of [ADMIN_TOKEN, generated]) {
+      const me = await gw.api("GET", "/api/v1/me", undefined, token);
+      const body = await me.text();
+      assert.equal(me.status, 200, body);
+      assert.equal(JSON.parse(body).name, "admin");
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a start that cannot bind names the listener and prints no token; the retry does", async () => {
+  const dir = await Deno.makeTempDir();
+  using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const db = `file:${dir}/gw.db`;
+    const port = taken.addr.port;
+    await assert.rejects(
+      startGatewayProcess({ db, adminToken: "", args: ["--listen", `127.0.0.1:${port}`] }),
+      (e: Error) => {
+        assert.match(
+          e.message,
+          new RegExp(
+            `cannot start: proxy listener \\(--listen\\) cannot bind 127\\.0\\.0\\.1:${port}: ` +
+              "the address is already in use",
+          ),
+        );
+        assert.doesNotMatch(e.message, /created superuser/);
+        return true;
+      },
+    );
+    await assert.rejects(
+      startGatewayProcess({ db, adminToken: "", args: ["--admin-listen", `127.0.0.1:${port}`] }),
+      /management listener \(--admin-listen\) cannot bind 127\.0\.0\.1:\d+: the address/,
+    );
+    await using gw = await startGatewayProcess({ db, adminToken: "" });
+    const m = /created superuser "admin" with API token (\S+)/.exec(gw.output());
+    assert.ok(m, gw.output());
+    const me = await gw.api("GET", "/api/v1/me", undefined, m[1]);
+    assert.equal(me.status, 200);
+    await me.body?.cancel();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a database path that cannot be created says why, not 'run again with --allow-all'", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      ...(await startTaskFlags()),
+      `${ROOT}main.ts`,
+      "start",
+      "--db",
+      "file:/proc/nope/x.db",
+    ],
+    env: { RUST_BACKTRACE: "0", NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 1);
+  assert.match(
+    stderr,
+    /cannot open database file:\/proc\/nope\/x\.db: cannot create its directory "\/proc\/nope": writing there is not allowed/,
+  );
+  assert.doesNotMatch(stderr, /allow-all/);
+});
+
+Deno.test("cli refuses a database that does not exist (a typo) unless --create", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const typo = await run(["cli", "user", "list", "--db", `file:${dir}/typo.db`]);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /^ajpgate: database file:.*typo\.db does not exist .*add --create/);
+    await assert.rejects(Deno.stat(`${dir}/typo.db`), Deno.errors.NotFound);
+    const made = await run(["cli", "user", "add", "ops", "--db", `file:${dir}/new.db`, "--create"]);
+    assert.equal(made.code, 0, made.stderr);
+    const listed = await run(["cli", "user", "list", "--db", `file:${dir}/new.db`]);
+    assert.match(listed.stdout, /^NAME +SUPERUSER +CREATED\nops +no /);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -21,7 +21,7 @@ import {
 } from "../src/instance_registry.ts";
 import { startTlsFront, type TlsFront } from "../src/tls/mod.ts";
 import { describeBindError, type ListenerName } from "../src/listen_error.ts";
-import { createAdminApp } from "./admin.ts";
+import { type CheckResult, createAdminApp } from "./admin.ts";
 import { createProxyApp } from "./proxy.ts";
 
 /** Environment variable with a superuser token that always works (see src/auth/bootstrap.ts). */
@@ -132,14 +132,16 @@ export async function startGateway(
       ready: () => ready,
       metrics: () => metrics.render(),
       readiness: async () => {
-        const checks: Record<string, true | string> = {};
+        const checks: Record<string, CheckResult> = {};
         try {
           await store.repos.configVersion();
-          checks.database = true;
+          checks.database = { ok: true };
         } catch (err) {
-          checks.database = err instanceof Error ? err.message : String(err);
+          checks.database = { ok: false, error: err instanceof Error ? err.message : String(err) };
         }
-        checks.routes = runtime.routes.size > 0 ? true : "no route is configured";
+        checks.routes = runtime.routes.size > 0
+          ? { ok: true }
+          : { ok: false, error: "no route is configured" };
         return checks;
       },
     });

@@ -87,7 +87,7 @@ Deno.test({
     await t.step("/readyz: ready with the database and a route; /healthz alive", async () => {
       const r = await fetch(gw.adminUrl("/readyz"));
       assert.equal(r.status, 200);
-      assert.deepEqual((await r.json()).checks, { database: true, routes: true });
+      assert.deepEqual((await r.json()).checks, { database: { ok: true }, routes: { ok: true } });
       const h = await fetch(gw.adminUrl("/healthz"));
       assert.equal(h.status, 200);
       await h.body?.cancel();
@@ -99,8 +99,26 @@ Deno.test("/readyz is 503 without any route; --log-level warn writes no access l
   await using gw = await startTestGateway([], { logLevel: "warn" });
   const r = await fetch(gw.adminUrl("/readyz"));
   assert.equal(r.status, 503);
-  assert.equal((await r.json()).checks.routes, "no route is configured");
+  assert.deepEqual((await r.json()).checks, {
+    database: { ok: true },
+    routes: { ok: false, error: "no route is configured" },
+  });
   await (await fetch(gw.url("/x"))).body?.cancel();
   await gw.log.flush();
   assert.equal(gw.logLines.filter((l) => JSON.parse(l).msg === "access").length, 0);
+});
+
+Deno.test("a 404 for an unknown route is logged as rejected, not as an error", async () => {
+  await using gw = await startTestGateway([]);
+  const r = await fetch(gw.url("/nowhere"));
+  assert.equal(r.status, 404);
+  const id = r.headers.get("x-request-id")!;
+  assert.equal(await r.text(), `no route for /nowhere (request id ${id})\n`);
+  await gw.log.flush();
+  const lines = gw.logLines.map((l) => JSON.parse(l));
+  const access = lines.find((l) => l.requestId === id);
+  assert.equal(access?.outcome, "rejected");
+  assert.equal(access?.level, "info");
+  assert.deepEqual(lines.filter((l) => l.level === "error" || l.level === "warn"), []);
+  assert.deepEqual(gw.warnings, []);
 });

@@ -383,11 +383,19 @@ Deno.test({
       assert.match(text, /"bodyLength":5/);
     });
 
-    await t.step("a stopped backend gets 503", async () => {
-      const r = await fetch(gw.url("/down/probe/x"));
-      assert.equal(r.status, 503);
-      assert.match(await r.text(), /connection "down"/);
-    });
+    await t.step(
+      "a stopped backend gets a generic 503; the access log has the detail",
+      async () => {
+        const r = await fetch(gw.url("/down/probe/x"));
+        assert.equal(r.status, 503);
+        const id = r.headers.get("x-request-id")!;
+        assert.equal(await r.text(), `service unavailable (request id ${id})\n`);
+        await gw.log.flush();
+        const line = gw.logLines.map((l) => JSON.parse(l)).find((l) => l.requestId === id);
+        assert.equal(line?.outcome, "error");
+        assert.match(line?.error ?? "", /connection "down".*127\.0\.0\.1/);
+      },
+    );
 
     await t.step("no reply within the reply timeout gets 504", async () => {
       const r = await fetch(gw.url("/slow/sleep?ms=3000"));

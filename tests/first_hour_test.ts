@@ -241,3 +241,35 @@ Deno.test("cli refuses a database that does not exist (a typo) unless --create",
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("deno install shows no warning about ignored build scripts", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const f of ["deno.json", "deno.lock"]) await Deno.copyFile(`${ROOT}${f}`, `${dir}/${f}`);
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["install"],
+      cwd: dir,
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const said = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    assert.ok(out.success, said);
+    assert.doesNotMatch(said, /Ignored build scripts|Warning/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("tests print measured figures only on request, not between the results", async () => {
+  const offenders: string[] = [];
+  for (const dir of ["tests", "tests/support"]) {
+    for await (const e of Deno.readDir(`${ROOT}${dir}`)) {
+      if (!e.isFile || !e.name.endsWith(".ts") || e.name === "figures.ts") continue;
+      const text = await Deno.readTextFile(`${ROOT}${dir}/${e.name}`);
+      if (/console\.log\(/.test(text)) offenders.push(`${dir}/${e.name}`);
+    }
+  }
+  assert.deepEqual(offenders, [], "use figure() from tests/support/figures.ts");
+});

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { startTestGateway } from "./support/gateway.ts";
 import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
+import { figure } from "./support/figures.ts";
 
 const SECRET = "observe-secret";
 
@@ -57,14 +58,14 @@ Deno.test({
       const text = await r.text();
       const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
       assert.ok(
-        value(/ajpgate_requests_total\{route="cli-1",connection="main",class="2xx"\} (\d+)/) >= 6,
+        value(/ajpgate_requests_total\{route="\/app",connection="main",class="2xx"\} (\d+)/) >= 6,
       );
       assert.equal(
-        value(/ajpgate_requests_total\{route="cli-1",connection="main",class="5xx"\} (\d+)/),
+        value(/ajpgate_requests_total\{route="\/app",connection="main",class="5xx"\} (\d+)/),
         1,
       );
       assert.equal(value(/ajpgate_requests_total\{route="",connection="",class="4xx"\} (\d+)/), 1);
-      assert.ok(value(/ajpgate_request_duration_seconds_count\{route="cli-1"\} (\d+)/) >= 7);
+      assert.ok(value(/ajpgate_request_duration_seconds_count\{route="\/app"\} (\d+)/) >= 7);
       // every socket opened is idle, busy, or closed for a counted reason
       const opened = value(/ajpgate_connection_sockets_opened_total\{connection="main"\} (\d+)/);
       const closed = [
@@ -79,7 +80,7 @@ Deno.test({
       assert.equal(opened, idle + busy + closed);
       assert.match(text, /ajpgate_connection_state\{connection="main",state="connected"\} 1/);
       assert.ok(value(/ajpgate_process_memory_bytes\{kind="rss"\} (\d+)/) > 1_000_000);
-      console.log(
+      figure(
         text.split("\n").filter((l) => /ajpgate_requests_total|sockets\{|rss/.test(l)).join("\n"),
       );
     });

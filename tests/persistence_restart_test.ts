@@ -9,6 +9,7 @@ import { startTestGateway, TEST_ADMIN_TOKEN } from "./support/gateway.ts";
 import { startGatewayProcess } from "./support/gateway_process.ts";
 import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
 import { waitFor } from "./support/wait.ts";
+import { figure } from "./support/figures.ts";
 
 const skip = tomcatAvailable();
 if (skip) console.warn(`persistence tests skipped: ${skip}`);
@@ -286,7 +287,7 @@ Deno.test({
         t0,
       );
 
-      console.log(
+      figure(
         `two processes: one->two ${oneToTwo} ms, two->one ${twoToOne} ms, ` +
           `disable two->one ${disableToOne} ms`,
       );

@@ -9,6 +9,7 @@ import { freePort } from "./support/ports.ts";
 import { rawRequest } from "./support/raw_http.ts";
 import { startTestGateway } from "./support/gateway.ts";
 import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
+import { figure } from "./support/figures.ts";
 
 const SECRET = "s3cret-conformance";
 const MiB = 1024 * 1024;
@@ -159,7 +160,7 @@ Deno.test({
         // the gateway would have read most of the 256 MiB in 0.7 s.
         assert.ok(ahead < 24 * MiB, `gateway read ${ahead} bytes ahead of a paused client`);
         assert.ok(heapGrowth < 32 * MiB, `heap grew ${heapGrowth} bytes`);
-        console.log(
+        figure(
           `paused client: gateway ${(ahead / MiB).toFixed(1)} MiB ahead, ` +
             `heap +${(heapGrowth / MiB).toFixed(1)} MiB`,
         );

@@ -273,3 +273,51 @@ Deno.test("tests print measured figures only on request, not between the results
   }
   assert.deepEqual(offenders, [], "use figure() from tests/support/figures.ts");
 });
+
+Deno.test({
+  name: "README quick start: the connector snippet, the start, its first output and the checks",
+  ignore: tomcatAvailable() !== null,
+  async fn() {
+    const readme = await Deno.readTextFile(`${ROOT}README.md`);
+    const quick = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Options of"));
+    const connector = /<Connector [^>]*\/>/.exec(quick)?.[0] ?? "";
+    const attr = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(connector)?.[1];
+    assert.equal(attr("protocol"), "AJP/1.3");
+    assert.equal(attr("address"), "127.0.0.1");
+    assert.equal(attr("secretRequired"), "true");
+    const secret = attr("secret")!;
+    const packetSize = Number(attr("packetSize"));
+    assert.ok(secret && packetSize >= 8192, connector);
+    const spec = /task start --proxy-pass "([^"]+)"/.exec(quick)![1];
+    assert.match(spec, new RegExp(`ajp://127\\.0\\.0\\.1:${attr("port")}/ secret=${secret}$`));
+    assert.match(quick, /all interfaces, port 8080/);
+
+    await using tomcat = await startTomcat({ ajp: [{ name: "main", secret, packetSize }] });
+    const dir = await Deno.makeTempDir();
+    try {
+      await using gw = await startGatewayProcess({
+        db: `file:${dir}/gw.db`,
+        adminToken: "",
+        args: ["--proxy-pass", spec.replace(`:${attr("port")}/`, `:${tomcat.ajpPort("main")}/`)],
+      });
+      // the expected first output, with the token and addresses as placeholders
+      const expected = /```text\n([\s\S]*?)```/.exec(quick)![1].trim().split("\n");
+      const said = gw.output().trim().split("\n");
+      assert.equal(said.length, expected.length, gw.output());
+      expected.forEach((line, i) => {
+        const pattern = line.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+          .replace(/token \S+ /, "token \\S+ ")
+          .replaceAll(/\d+\\\.\d+\\\.\d+\\\.\d+:\d+/g, "[0-9.]+:\\d+");
+        assert.match(said[i], new RegExp(`^${pattern}$`));
+      });
+      const root = await fetch(gw.url("/"));
+      await root.body?.cancel();
+      assert.ok(root.status < 500, `Tomcat's own answer, got ${root.status}`);
+      const ready = await fetch(`http://127.0.0.1:${gw.adminPort}/readyz`);
+      const shown = /readyz +# (\{.*\})/.exec(quick)![1];
+      assert.deepEqual(await ready.json(), JSON.parse(shown));
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

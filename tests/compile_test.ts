@@ -121,6 +121,26 @@ Deno.test({
     assert.equal(await Deno.readTextFile(`${built.binary}.target`), `${TARGET}\n`);
     assert.equal(await version(built.binary, []), `ajpgate ${denoJson.version}\n`);
 
+    // check and --help work from the binary (the package ships neither deno nor deploy.ts)
+    const envFile = join(tmp.path, "gw.env");
+    await Deno.writeTextFile(envFile, "AJPGATE_LISTEN=127.0.0.1:8080\n");
+    for (
+      const [args, expected] of [[["check", envFile], /^ok: /], [
+        ["start", "--help"],
+        /--tls-key/,
+      ]] as const
+    ) {
+      const out = await new Deno.Command(built.binary, {
+        args: [...args],
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const text = new TextDecoder().decode(out.stdout);
+      assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+      assert.match(text, expected);
+    }
+
     // run it from an empty directory: nothing of the source tree may be needed
     const work = join(tmp.path, "work");
     await Deno.mkdir(work);

@@ -321,3 +321,35 @@ Deno.test({
     }
   },
 });
+
+const npx = await new Deno.Command("npx", { args: ["--version"], stdout: "null", stderr: "null" })
+  .output().then((o) => o.success, () => false);
+
+Deno.test({
+  name: "deploy check FILE works through the npm launcher (npx deno task deploy check FILE)" +
+    (npx ? "" : " [skipped: npx is not installed]"),
+  ignore: !npx,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const file = `${dir}/ajpgate.env`;
+      await Deno.writeTextFile(file, "AJPGATE_LISTEN=127.0.0.1:8080\n");
+      const out = await new Deno.Command("npx", {
+        args: ["-y", `deno@${Deno.version.deno}`, "task", "deploy", "check", file],
+        cwd: ROOT,
+        env: { NO_COLOR: "1", RUST_BACKTRACE: "0" },
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const stderr = new TextDecoder().decode(out.stderr);
+      assert.equal(out.code, 0, stderr);
+      assert.match(
+        new TextDecoder().decode(out.stdout),
+        /^ok: .*ajpgate\.env: proxy on 127\.0\.0\.1:8080/,
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

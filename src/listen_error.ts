@@ -23,7 +23,8 @@ export interface ListenerName {
  */
 export function describeBindError(listener: ListenerName, err: unknown): Error {
   const host = listener.hostname.includes(":") ? `[${listener.hostname}]` : listener.hostname;
-  const where = `${listener.what} (${listener.flag}) cannot bind ${host}:${listener.port}`;
+  const address = `${host}:${listener.port}`;
+  const where = `${listener.what} (${listener.flag}) cannot bind ${address}`;
   const code = (err as { code?: unknown } | null)?.code;
   const message = err instanceof Error ? err.message : String(err);
   let why: string;
@@ -38,7 +39,10 @@ export function describeBindError(listener: ListenerName, err: unknown): Error {
   } else if (err instanceof Deno.errors.AddrNotAvailable || code === "EADDRNOTAVAIL") {
     why = "no network interface of this machine has that address";
   } else {
-    why = message;
+    // not a bind failure (e.g. an unreadable TLS file): name the listener, keep the reason
+    return new Error(`${listener.what} (${listener.flag}) on ${address}: ${message}`, {
+      cause: err,
+    });
   }
   return new Error(`${where}: ${why}`, { cause: err });
 }

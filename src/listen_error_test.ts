@@ -28,4 +28,12 @@ Deno.test("describeBindError names the listener, its option and address, and the
     v6.message,
     /^management listener \(--admin-listen\) cannot bind \[::1\]:80: permission/,
   );
+  const other = describeBindError(
+    { what: "proxy listener", flag: "--listen", hostname: "0.0.0.0", port: 8443 },
+    new Error("cannot read --tls-cert cert.pem: No such file"),
+  );
+  assert.equal(
+    other.message,
+    "proxy listener (--listen) on 0.0.0.0:8443: cannot read --tls-cert cert.pem: No such file",
+  );
 });

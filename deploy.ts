@@ -9,8 +9,8 @@
  *   /usr/local/bin/ajpgate, settings /etc/ajpgate/ajpgate.env, state /var/lib/ajpgate,
  *   unit /etc/systemd/system/ajpgate.service, user ajpgate; `--prefix` writes the files
  *   only, below DIR; `--dry-run` prints every step and the unit file and changes nothing.
- * - `check [--env-file FILE]`: validates an environment file (default the installed one)
- *   as `ajpgate start` would read it, without starting.
+ * - `check [FILE]`: validates an environment file (default the installed one) as
+ *   `ajpgate start` would read it, without starting (also `ajpgate check FILE`).
  *
  * Exit codes: 0 done, 1 failed, 2 a usage mistake or (check) an invalid file.
  * @module
@@ -19,11 +19,9 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import denoJson from "./deno.json" with { type: "json" };
-import { checkEnv } from "./deploy/check_env.ts";
+import { checkEnvFile, checkFileArg } from "./deploy/check_file.ts";
 import { compile } from "./deploy/compile.ts";
-import { parseEnvFile } from "./deploy/env_file.ts";
 import { install } from "./deploy/install.ts";
-import { LAYOUT } from "./deploy/layout.ts";
 import { buildPackage } from "./deploy/package.ts";
 
 const ROOT = fileURLToPath(new URL(".", import.meta.url));
@@ -33,7 +31,10 @@ const BINARY = join(DIST, "ajpgate");
 const USAGE = `usage: deno run -A deploy.ts compile [--target T] [--output PATH]
        deno run -A deploy.ts package [--target T] [--binary PATH] [--out-dir DIR]
        deno run -A deploy.ts install [--prefix DIR] [--dry-run] [--binary PATH]
-       deno run -A deploy.ts check [--env-file FILE]`;
+       deno run -A deploy.ts check [FILE]
+       deno run -A deploy.ts COMMAND --help | --version
+example:
+  deno task compile && deno task deploy package && sudo deno task deploy install`;
 
 /** A mistake on the command line: usage is printed and the exit code is 2. */
 class UsageError extends Error {}
@@ -104,27 +105,10 @@ async function runInstall(args: string[]): Promise<number> {
 }
 
 async function runCheck(args: string[]): Promise<number> {
-  const f = flags(args, { "env-file": "string" });
-  const file = str(f, "env-file") ?? LAYOUT.envFile;
-  let text: string;
-  try {
-    text = await Deno.readTextFile(file);
-  } catch (err) {
-    console.error(`${file}: cannot read: ${err instanceof Error ? err.message : String(err)}`);
-    return 2;
-  }
-  const parsed = parseEnvFile(text);
-  const verdict = await checkEnv(parsed.vars);
-  for (const w of [...parsed.warnings, ...verdict.warnings]) {
-    console.error(`${file}: warning: ${w}`);
-  }
-  const problems = [...parsed.problems, ...verdict.problems];
-  for (const p of problems) console.error(`${file}: ${p}`);
-  if (problems.length > 0) return 2;
-  const [first, ...routes] = verdict.summary;
-  console.log(`ok: ${file}: ${first}`);
-  for (const line of routes) console.log(`  ${line}`);
-  return 0;
+  const file = checkFileArg(args, (line) => {
+    throw new UsageError(line);
+  });
+  return await checkEnvFile(file!, { out: console.log, err: console.error });
 }
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
@@ -134,8 +118,64 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   check: runCheck,
 };
 
+const HELP: Record<string, string> = {
+  compile: `usage: deno task compile   (deno run -A deploy.ts compile [options])
+
+Builds the single binary with the migrations and permission flags built in.
+
+options:
+  --target T       Deno target triple, default this machine's (${Deno.build.target})
+  --output PATH    the binary, default dist/ajpgate
+  environment: DENORT_BIN, a denort binary of this Deno version for the target (when the
+  download is not reachable)
+
+example:
+  deno task compile && dist/ajpgate --version`,
+  package: `usage: deno task deploy package [options]
+
+Packs the binary, the systemd unit, the environment template and INSTALL into a tarball.
+
+options:
+  --target T       default the target the binary was built for, else this machine's
+  --binary PATH    default dist/ajpgate
+  --out-dir DIR    default dist/
+
+example:
+  deno task deploy package   # dist/ajpgate-VERSION-TARGET.tar.gz`,
+  install: `usage: sudo deno task deploy install [options]
+
+Installs on this host: /usr/local/bin/ajpgate, /etc/ajpgate/ajpgate.env (never overwritten),
+/var/lib/ajpgate, the unit ajpgate.service and the user ajpgate; enables and starts the service.
+
+options:
+  --prefix DIR     write the files below DIR only (no user, no systemctl); default /
+  --dry-run        print every step and the unit, change nothing
+  --binary PATH    default dist/ajpgate
+
+example:
+  sudo deno task deploy install --dry-run`,
+  check: `usage: deno task deploy check [FILE]   (or: ajpgate check [FILE])
+
+Validates an environment file exactly as ajpgate start would read it, without starting.
+
+arguments:
+  FILE             default /etc/ajpgate/ajpgate.env (also --file FILE)
+
+example:
+  deno task deploy check /etc/ajpgate/ajpgate.env`,
+};
+
 async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
+  if (command === "--version" || command === "-V" || command === "version") {
+    console.log(`ajpgate ${denoJson.version}`);
+    return 0;
+  }
+  if (command === "--help" || command === "-h" || command === "help") {
+    const topic = rest[0];
+    console.log(topic !== undefined && Object.hasOwn(HELP, topic) ? HELP[topic] : USAGE);
+    return 0;
+  }
   const run = command !== undefined && Object.hasOwn(COMMANDS, command)
     ? COMMANDS[command]
     : undefined;
@@ -144,6 +184,14 @@ async function main(args: string[]): Promise<number> {
       command === undefined ? USAGE : `deploy.ts: unknown command "${command}"\n${USAGE}`,
     );
     return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    console.log(HELP[command]);
+    return 0;
+  }
+  if (rest.includes("--version") || rest.includes("-V")) {
+    console.log(`ajpgate ${denoJson.version}`);
+    return 0;
   }
   try {
     return await run(rest);

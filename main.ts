@@ -1,20 +1,24 @@
 /**
  * The `ajpgate` command: `start [options]` runs the gateway (see src/config/cli.ts);
- * `cli ...` runs a management task on the store (see src/config/admin_cli.ts).
- * Configuration mistakes print one line and exit 2; SIGINT/SIGTERM stop it gracefully.
+ * `cli ...` runs a management task on the store (see src/config/admin_cli.ts); `check [FILE]`
+ * validates an environment file. `--help`/`-h` and `--version`/`-V` work everywhere.
+ * Configuration mistakes print one line and exit 2; SIGINT/SIGTERM stop it gracefully;
+ * SIGHUP reloads TLS material and never stops the process.
  * @module
  */
 import { parseStartOptions } from "./src/config/cli.ts";
 import { ConfigError } from "./src/config/proxy_pass.ts";
 import { DbConflictError, DbNotFoundError } from "./db/errors.ts";
+import {
+  CHECK_HELP,
+  cliHelp,
+  MAIN_HELP,
+  startHelp,
+  wantsHelp,
+  wantsVersion,
+} from "./src/config/help.ts";
 import { selfCommand, superviseWorkers, WORKER_OF_ENV } from "./src/supervisor.ts";
 import denoJson from "./deno.json" with { type: "json" };
-
-const USAGE = "usage: ajpgate start [--listen HOST:PORT] [--admin-listen HOST:PORT] " +
-  '[--proxy-pass "PREFIX ajp://HOST:PORT/PATH [secret=env:NAME | secretfile=PATH] ' +
-  '[key=value ...]"]... [--db URL]\n' +
-  "                     [--backend-allow CIDR,...] [--admin-host NAME,...]\n" +
-  "       ajpgate cli user add NAME [--superuser] | token create USER | connection list [--db URL]";
 
 const env = (name: string) => Deno.env.get(name);
 
@@ -49,34 +53,62 @@ async function start(args: string[]): Promise<number> {
   };
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
-  if (options.tls) {
-    Deno.addSignalListener("SIGHUP", () => {
-      gateway.reloadTls().then(
-        () => console.error("ajpgate: TLS certificate reloaded"),
-        (err) =>
-          console.error(
-            `ajpgate: TLS reload failed, keeping the current certificate: ${
-              err instanceof Error ? err.message : String(err)
-            }`,
-          ),
-      );
-    });
-  }
+  // SIGHUP's default action ends the process: always handle it, so that an operator's
+  // reload never cuts responses in flight.
+  Deno.addSignalListener("SIGHUP", () => {
+    if (!options.tls) {
+      console.error("ajpgate: SIGHUP: nothing to reload (no TLS configured); still running");
+      return;
+    }
+    gateway.reloadTls().then(
+      () => console.error("ajpgate: TLS certificate reloaded"),
+      (err) =>
+        console.error(
+          `ajpgate: TLS reload failed, keeping the current certificate: ${
+            err instanceof Error ? err.message : String(err)
+          }`,
+        ),
+    );
+  });
   await stopped.promise;
   return 0;
 }
 
 async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
-  if (command === "--version") {
+  if (wantsVersion(command) || rest.includes("--version") || rest.includes("-V")) {
     console.log(`ajpgate ${denoJson.version}`);
     return 0;
   }
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    const topic = rest[0];
+    const help = topic === "start"
+      ? startHelp()
+      : topic === "cli"
+      ? cliHelp(rest[1])
+      : topic === "check"
+      ? CHECK_HELP
+      : MAIN_HELP;
+    if (command === undefined) console.error(help);
+    else console.log(help);
+    return command === undefined ? 2 : 0;
+  }
   try {
-    if (command === "start") return await start(rest);
+    if (command === "start") {
+      if (wantsHelp(rest)) return print(startHelp());
+      return await start(rest);
+    }
     if (command === "cli") {
+      if (wantsHelp(rest)) return print(cliHelp(rest.find((w) => !w.startsWith("-"))));
       const { runAdminCli } = await import("./src/config/admin_cli.ts");
       return await runAdminCli(rest, env, (line) => console.log(line));
+    }
+    if (command === "check") {
+      if (wantsHelp(rest)) return print(CHECK_HELP);
+      const { checkEnvFile, checkFileArg } = await import("./deploy/check_file.ts");
+      const file = checkFileArg(rest, (line) => console.error(`ajpgate check: ${line}`));
+      if (file === null) return 2;
+      return await checkEnvFile(file, { out: console.log, err: console.error });
     }
   } catch (err) {
     if (
@@ -88,8 +120,13 @@ async function main(args: string[]): Promise<number> {
     console.error(`ajpgate: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
-  console.error(command === undefined ? USAGE : `ajpgate: unknown command "${command}"\n${USAGE}`);
+  console.error(`ajpgate: unknown command "${command}"\n${MAIN_HELP}`);
   return 2;
+}
+
+function print(text: string): number {
+  console.log(text);
+  return 0;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,7 +1,8 @@
 /**
  * Runs ajpgate as a separate process, as in production: `deno run -A main.ts start` with an
- * in-memory database, free loopback ports and the given `--proxy-pass` routes, plus any extra
- * arguments passed through unchanged (`--gateway-arg`, e.g. `--workers 2`).
+ * in-memory database (a temporary file with `--workers`), free loopback ports and the given
+ * `--proxy-pass` routes, plus any extra arguments passed through unchanged (`--gateway-arg`,
+ * e.g. `--workers 2`).
  * @module
  */
 
@@ -81,6 +82,12 @@ async function startOnce(
 ): Promise<GatewayProcess> {
   const deno = options.deno ?? Deno.execPath();
   const extra = options.extraArgs ?? [];
+  const supervised = workersOf(extra) > 1;
+  // workers must share one store (start refuses :memory: with --workers above 1); the
+  // benchmark's routes come from --proxy-pass, so a throwaway file is enough
+  const dbDir = supervised ? await Deno.makeTempDir({ prefix: "ajpgate-bench-db-" }) : null;
+  const removeDb = () =>
+    dbDir === null ? Promise.resolve() : Deno.remove(dbDir, { recursive: true }).catch(() => {});
   const args = [
     "run",
     // as the `start` task: a small young generation keeps RSS low while bodies stream
@@ -95,13 +102,12 @@ async function startOnce(
     "--admin-listen",
     `127.0.0.1:${adminPort}`,
     "--db",
-    ":memory:",
+    dbDir === null ? ":memory:" : `file:${dbDir}/gw.db`,
     "--log-level",
     options.logLevel ?? "warn",
     ...options.proxyPass.flatMap((p) => ["--proxy-pass", p]),
     ...extra,
   ];
-  const supervised = workersOf(extra) > 1;
   const token = Array.from(
     crypto.getRandomValues(new Uint8Array(24)),
     (b) => b.toString(16).padStart(2, "0"),
@@ -124,12 +130,16 @@ async function startOnce(
     });
   } catch (err) {
     await proc.stop();
+    await removeDb();
     throw err;
   }
   // `sh` execs deno, so proc.pid is normally the gateway itself; if deno was a wrapper that
   // forked, measure the process that actually runs main.ts.
   const pid = findProcess(proc.pid, (argv) => argv.includes("main.ts")) ?? proc.pid;
-  const stop = async () => void await proc.stop();
+  const stop = async () => {
+    await proc.stop();
+    await removeDb();
+  };
   return {
     pid,
     port,

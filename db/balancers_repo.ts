@@ -4,7 +4,7 @@
  * @module
  */
 import { asc, eq, inArray } from "drizzle-orm";
-import { recordChange } from "./change_log.ts";
+import { recordChange, toggleVerb } from "./change_log.ts";
 import { DbConflictError, DbInvalidError, DbNotFoundError } from "./errors.ts";
 import type { Queryable, Tx } from "./open.ts";
 import { namedRows } from "./named_rows.ts";
@@ -123,7 +123,13 @@ export function createBalancersRepo({ db, now }: RepoContext): BalancersRepo {
         const after = await toBalancer(tx, row);
         await recordChange(
           tx,
-          { actor, action: "balancer.update", target: old.name, before, after },
+          {
+            actor,
+            action: `balancer.${toggleVerb(patch) ?? "update"}`,
+            target: old.name,
+            before,
+            after,
+          },
           at,
         );
         return after;

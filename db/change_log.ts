@@ -46,3 +46,13 @@ export async function readConfigVersion(q: Queryable): Promise<number> {
     .where(eq(configVersion.id, 1));
   return rows[0]?.v ?? 0;
 }
+
+/**
+ * "enable" or "disable" when `patch` changes nothing but `enabled`, so that the audit log
+ * names these actions as themselves; otherwise null (an ordinary update).
+ */
+export function toggleVerb(patch: object): "enable" | "disable" | null {
+  const keys = Object.entries(patch).filter(([, v]) => v !== undefined).map(([k]) => k);
+  if (keys.length !== 1 || keys[0] !== "enabled") return null;
+  return (patch as { enabled: boolean }).enabled ? "enable" : "disable";
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readConfigVersion, recordChange } from "./change_log.ts";
+import { readConfigVersion, recordChange, toggleVerb } from "./change_log.ts";
 import { openDatabase } from "./open.ts";
 
 Deno.test("recordChange: bumps config_version and audits in the caller's transaction", async () => {
@@ -18,4 +18,11 @@ Deno.test("recordChange: bumps config_version and audits in the caller's transac
   assert.equal(await readConfigVersion(db.orm), 2);
   const rows = await db.client.execute("SELECT at, after FROM audit ORDER BY id");
   assert.deepEqual(rows.rows.map((r) => [r.at, r.after]), [[1, null], [2, '{"n":1}']]);
+});
+
+Deno.test("toggleVerb: a change of `enabled` alone is an enable or a disable", () => {
+  assert.equal(toggleVerb({ enabled: false }), "disable");
+  assert.equal(toggleVerb({ enabled: true, name: undefined }), "enable");
+  assert.equal(toggleVerb({ enabled: true, host: "h" }), null);
+  assert.equal(toggleVerb({ host: "h" }), null);
 });

@@ -4,7 +4,7 @@
  * @module
  */
 import { asc, eq } from "drizzle-orm";
-import { recordChange } from "./change_log.ts";
+import { recordChange, toggleVerb } from "./change_log.ts";
 import {
   type Connection,
   type ConnectionInput,
@@ -90,7 +90,13 @@ export function createConnectionsRepo({ db, box, now }: RepoContext): Connection
         const after = toConnection(row);
         await recordChange(
           tx,
-          { actor, action: "connection.update", target: old.name, before, after },
+          {
+            actor,
+            action: `connection.${toggleVerb(patch) ?? "update"}`,
+            target: old.name,
+            before,
+            after,
+          },
           at,
         );
         return after;

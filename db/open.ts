@@ -62,7 +62,15 @@ export async function openDatabase(
 ): Promise<Database & AsyncDisposable> {
   const location = parseDbUrl(url);
   if (location.kind === "file") {
-    await Deno.mkdir(dirname(location.path), { recursive: true });
+    const dir = dirname(location.path);
+    await Deno.mkdir(dir, { recursive: true }).catch((e) => {
+      throw new Error(
+        `cannot open database ${redact(url)}: cannot create its directory "${dir}": ${
+          fileProblem(e)
+        }`,
+        { cause: e },
+      );
+    });
     await createPrivate(location.path);
   }
   const client = createClient({
@@ -75,7 +83,12 @@ export async function openDatabase(
     await applyMigrations(client, migrations);
   } catch (e) {
     client.close();
-    throw new Error(`cannot open database ${redact(url)}: ${(e as Error).message}`, { cause: e });
+    const hint = /CANTOPEN|READONLY|unable to open|permission/i.test((e as Error).message)
+      ? " (check that the file and its directory exist and this user may read and write them)"
+      : "";
+    throw new Error(`cannot open database ${redact(url)}: ${(e as Error).message}${hint}`, {
+      cause: e,
+    });
   }
   const orm = drizzle(client, { schema });
   const queue = createSerialQueue();
@@ -104,4 +117,19 @@ async function createPrivate(path: string): Promise<void> {
 /** The URL without its query, which may carry credentials, for messages. */
 function redact(url: string): string {
   return url.split("?")[0];
+}
+
+/** A file-system failure in words, rather than Deno's advice to rerun with --allow-all. */
+function fileProblem(e: unknown): string {
+  if (e instanceof Deno.errors.NotCapable) {
+    return "writing there is not allowed (a system path such as /proc or /sys); " +
+      "choose a data directory such as ./data or /var/lib/ajpgate";
+  }
+  if (e instanceof Deno.errors.PermissionDenied) {
+    return "permission denied for this user; choose a directory it may write to";
+  }
+  if (e instanceof Deno.errors.AlreadyExists || e instanceof Deno.errors.NotADirectory) {
+    return "a part of the path is a file, not a directory";
+  }
+  return e instanceof Error ? e.message : String(e);
 }

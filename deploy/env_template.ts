@@ -41,9 +41,11 @@ AJPGATE_DB=${DEFAULT_DB_URL}
 #AJPGATE_PROXY_PASS="/app ajp://127.0.0.1:8009/app secret=CHANGE-ME
 #/docs ajp://127.0.0.1:8009/docs"
 
-# API token of the superuser "admin" created on the first start with an empty database;
-# at least 32 characters, e.g. from \`openssl rand -base64 32\`. Unset: a random token is
-# generated and printed once to the journal (journalctl -u ajpgate).
+# API token of the superuser "admin", at least 32 characters, e.g. from
+# \`openssl rand -base64 32\`. Applied on every start (created, or rotated from an earlier
+# value), so it also works when set after the first start: edit, then systemctl restart.
+# Unset: the first start generates a token and prints it once to the journal
+# (journalctl -u ajpgate); more with: ajpgate cli token create admin.
 #AJPGATE_ADMIN_TOKEN=
 
 # Key that encrypts secrets at rest: base64 of 32 bytes (\`openssl rand -base64 32\`).

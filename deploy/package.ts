@@ -99,7 +99,10 @@ Install, as root (the same steps as \`deno run -A deploy.ts install\` in the sou
 
 Then set the routes and tokens in ${envFile} (an existing one is never overwritten)
 and apply them with \`systemctl restart ajpgate\`. Logs: \`journalctl -u ajpgate\`; without
-AJPGATE_ADMIN_TOKEN the first start prints the admin token there once.
+AJPGATE_ADMIN_TOKEN the first start prints the admin token there once. AJPGATE_ADMIN_TOKEN
+works whenever it is set: each start makes it a superuser token of "admin" (rotating an
+earlier value), so setting it after the first start and restarting is enough.
+Check the file before restarting: ${binary} check ${envFile}
 Management commands run as the service user, e.g.
   sudo -u ${user} ${binary} cli connection list --db ${DEFAULT_DB_URL}
 Upgrade: install the new binary the same way, then \`systemctl restart ajpgate\`.

@@ -1,18 +1,26 @@
 /**
  * The management listener's Hono app: `GET /healthz` (200 while the process serves),
- * `GET /readyz` (200 when the database answers and at least one route exists) and
+ * `GET /readyz` (200 when the database answers and at least one route exists; each check is
+ * `{ "ok": true }` or `{ "ok": false, "error": "..." }`) and
  * `GET /metrics` (Prometheus text). The API is mounted beside these. Requests whose Host
  * the listener does not answer to (see src/auth/admin_host.ts) get 421 before any of them.
  * @module
  */
 import { Hono } from "hono";
 
+/** One readiness check: passing, or failing with the reason. Always this one shape. */
+export interface CheckResult {
+  ok: boolean;
+  /** Why it fails; absent when `ok`. */
+  error?: string;
+}
+
 /** What the admin app reads. */
 export interface AdminDeps {
   /** True once both listeners are up and the configuration is loaded, false while stopping. */
   ready: () => boolean;
-  /** Readiness checks by name: true when passing (or the failure text). */
-  readiness?: () => Promise<Record<string, true | string>>;
+  /** Readiness checks by name, each `{ ok }` or `{ ok: false, error }`. */
+  readiness?: () => Promise<Record<string, CheckResult>>;
   /** The Prometheus text exposition. */
   metrics?: () => string;
   /** True when the request's host name (no port) is this listener's; default: every host. */
@@ -38,9 +46,14 @@ export function createAdminApp(deps: AdminDeps): Hono {
     (c) => deps.ready() ? c.json({ status: "ok" }) : c.json({ status: "starting" }, 503),
   );
   app.get("/readyz", async (c) => {
-    if (!deps.ready()) return c.json({ status: "not ready", checks: { started: "not yet" } }, 503);
+    if (!deps.ready()) {
+      return c.json(
+        { status: "not ready", checks: { started: { ok: false, error: "not yet" } } },
+        503,
+      );
+    }
     const checks = deps.readiness ? await deps.readiness() : {};
-    const ok = Object.values(checks).every((v) => v === true);
+    const ok = Object.values(checks).every((v) => v.ok);
     return c.json({ status: ok ? "ready" : "not ready", checks }, ok ? 200 : 503);
   });
   if (deps.metrics) {

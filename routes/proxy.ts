@@ -42,8 +42,13 @@ export function createProxyApp(runtime: GatewayRuntime, access?: AccessSink): Ho
     try {
       res = await proxy(runtime, req, target, client, trace);
     } catch (err) {
-      res = errorResponse(runtime, err);
-      trace?.done("error");
+      const gatewayError = asGatewayError(runtime, err);
+      res = gatewayError.toResponse(trace?.requestId ?? nextId());
+      // a refusal of the client's own request (unknown route, bad framing) is not a failure
+      trace?.done(
+        gatewayError.source === "downstream" ? "rejected" : "error",
+        gatewayError.message,
+      );
     }
     if (trace) {
       trace.headers(res.status);
@@ -54,10 +59,12 @@ export function createProxyApp(runtime: GatewayRuntime, access?: AccessSink): Ho
   return app;
 }
 
-function errorResponse(runtime: GatewayRuntime, err: unknown): Response {
-  if (err instanceof GatewayError) return err.toResponse();
-  runtime.warn(`proxy: unexpected error: ${err instanceof Error ? err.message : String(err)}`);
-  return new GatewayError("internal", "internal gateway error").toResponse();
+/** The error as a GatewayError; anything else is unexpected: warned, and answered with 500. */
+function asGatewayError(runtime: GatewayRuntime, err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  runtime.warn(`proxy: unexpected error: ${message}`);
+  return new GatewayError("internal", `unexpected error: ${message}`, { cause: err });
 }
 
 /** Routes one request and hands it to its connection or balancer. */

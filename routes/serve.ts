@@ -5,7 +5,7 @@
  * @module
  */
 import { adminHostCheck } from "../src/auth/admin_host.ts";
-import { bootstrapAdmin } from "../src/auth/bootstrap.ts";
+import { bootstrapAdmin, bootstrapNotice } from "../src/auth/bootstrap.ts";
 import { BackendPolicy, resolveHost } from "../src/backend_policy.ts";
 import type { ClientInfo } from "../src/build_forward.ts";
 import type { Connector } from "../src/backend.ts";
@@ -22,10 +22,11 @@ import {
   startInstanceRegistry,
 } from "../src/instance_registry.ts";
 import { startTlsFront, type TlsFront } from "../src/tls/mod.ts";
-import { createAdminApp } from "./admin.ts";
+import { describeBindError, type ListenerName } from "../src/listen_error.ts";
+import { type CheckResult, createAdminApp } from "./admin.ts";
 import { createProxyApp } from "./proxy.ts";
 
-/** Environment variable with the first superuser's token on an empty database. */
+/** Environment variable with a superuser token that always works (see src/auth/bootstrap.ts). */
 export const ADMIN_TOKEN_ENV = "AJPGATE_ADMIN_TOKEN";
 
 /** A running gateway. */
@@ -50,7 +51,7 @@ export interface GatewayHooks {
   warn?: (message: string) => void;
   /** Reads environment variables. Default Deno.env.get. */
   env?: (name: string) => string | undefined;
-  /** Prints a line for the operator (the generated admin token). Default console.error. */
+  /** Prints a line for the operator (the admin token outcome). Default console.error. */
   notice?: (line: string) => void;
   /** Config poll interval in ms. Default 500. */
   pollMs?: number;
@@ -110,16 +111,11 @@ export async function startGateway(
   const policy = await backendPolicyOf(options);
   const store = await openStore(options.db, env);
   const sync = new ConfigSync(runtime, store.repos, cliRoutes, { pollMs: hooks.pollMs, policy });
+  const proxyListener = { what: "proxy listener", flag: "--listen", ...options.listen };
   let proxy: Deno.HttpServer<Deno.NetAddr> | undefined;
   let admin: Deno.HttpServer<Deno.NetAddr> | undefined;
   let tlsFront: TlsFront | undefined;
   try {
-    const token = await bootstrapAdmin(store.repos, env(ADMIN_TOKEN_ENV));
-    if (token) {
-      (hooks.notice ?? console.error)(
-        `ajpgate: created superuser "admin" with API token ${token} (shown once; set ${ADMIN_TOKEN_ENV} to choose it)`,
-      );
-    }
     await sync.start();
     let ready = false;
     const proxyApp = createProxyApp(runtime, (rec) => {
@@ -136,24 +132,27 @@ export async function startGateway(
         ...options.tls,
         reusePort: share > 1,
         warn,
-      }, serveProxy);
-    } else {
-      const listening = proxy = Deno.serve({
-        hostname: options.listen.hostname,
-        port: options.listen.port,
-        reusePort: share > 1,
-        onListen: () => {},
-      }, (req, info) => {
-        const local = listening.addr;
-        const client: ClientInfo = {
-          remoteAddr: info.remoteAddr.hostname,
-          remotePort: info.remoteAddr.port,
-          localAddr: local.hostname,
-          localPort: local.port,
-          isSsl: false,
-        };
-        return serveProxy(req, client);
+      }, serveProxy).catch((err) => {
+        throw describeBindError(proxyListener, err);
       });
+    } else {
+      const listening = proxy = bind(proxyListener, () =>
+        Deno.serve({
+          hostname: options.listen.hostname,
+          port: options.listen.port,
+          reusePort: share > 1,
+          onListen: () => {},
+        }, (req, info) => {
+          const local = listening.addr;
+          const client: ClientInfo = {
+            remoteAddr: info.remoteAddr.hostname,
+            remotePort: info.remoteAddr.port,
+            localAddr: local.hostname,
+            localPort: local.port,
+            isSsl: false,
+          };
+          return serveProxy(req, client);
+        }));
     }
     const proxyAddr: Deno.NetAddr = tlsFront ? { transport: "tcp", ...tlsFront.addr } : proxy!.addr;
     policy.addListener(proxyAddr.hostname, proxyAddr.port);
@@ -162,14 +161,16 @@ export async function startGateway(
       ready: () => ready,
       metrics: () => metrics.render(),
       readiness: async () => {
-        const checks: Record<string, true | string> = {};
+        const checks: Record<string, CheckResult> = {};
         try {
           await store.repos.configVersion();
-          checks.database = true;
+          checks.database = { ok: true };
         } catch (err) {
-          checks.database = err instanceof Error ? err.message : String(err);
+          checks.database = { ok: false, error: err instanceof Error ? err.message : String(err) };
         }
-        checks.routes = runtime.routes.size > 0 ? true : "no route is configured";
+        checks.routes = runtime.routes.size > 0
+          ? { ok: true }
+          : { ok: false, error: "no route is configured" };
         return checks;
       },
     });
@@ -186,13 +187,21 @@ export async function startGateway(
       );
       return (await api).fetch(c.req.raw);
     });
-    admin = Deno.serve({
-      hostname: options.adminListen.hostname,
-      port: options.adminListen.port,
-      reusePort: share > 1,
-      onListen: () => {},
-    }, adminApp.fetch);
+    admin = bind(
+      { what: "management listener", flag: "--admin-listen", ...options.adminListen },
+      () =>
+        Deno.serve({
+          hostname: options.adminListen.hostname,
+          port: options.adminListen.port,
+          reusePort: share > 1,
+          onListen: () => {},
+        }, adminApp.fetch),
+    );
     policy.addListener(admin.addr.hostname, admin.addr.port);
+    // Only now that both listeners are bound: a token printed "once" by a start that then
+    // fails (port taken, bad TLS file) would be lost, and the retry would print none.
+    const notice = bootstrapNotice(await bootstrapAdmin(store.repos, env(ADMIN_TOKEN_ENV)));
+    if (notice !== null) (hooks.notice ?? console.error)(notice);
     const registry = await startInstanceRegistry(
       store.repos,
       describeInstance(instanceId, proxyAddr, admin.addr),
@@ -239,5 +248,14 @@ export async function startGateway(
     runtime.shutdown();
     store.close();
     throw err;
+  }
+}
+
+/** Runs `open` (a `Deno.serve`), reporting a bind failure with the listener's name. */
+function bind<T>(listener: ListenerName, open: () => T): T {
+  try {
+    return open();
+  } catch (err) {
+    throw describeBindError(listener, err);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The gateway's one error type. It carries what went wrong (`kind`), on which side
  * (`source`), whether a retry on another socket is safe, and the HTTP status it maps to, so
- * that a single `onError` turns any failure into a short plain-text answer.
+ * that a single handler turns any failure into a short plain-text answer (generic for backend
+ * failures, so that addresses and packet dumps stay in the log).
  * @module
  */
 
@@ -47,7 +48,7 @@ export interface GatewayErrorOptions {
   cause?: unknown;
 }
 
-/** A failure with its HTTP mapping; `message` is safe to show to a client. */
+/** A failure with its HTTP mapping; `message` is the detail for logs. */
 export class GatewayError extends Error {
   override readonly name = "GatewayError";
   readonly kind: GatewayErrorKind;
@@ -68,13 +69,37 @@ export class GatewayError extends Error {
     return STATUS[this.kind];
   }
 
-  /** A plain-text response for this error (no stack trace, no internals). */
-  toResponse(): Response {
+  /**
+   * The plain-text answer for the client: for backend and internal failures a short generic
+   * sentence (the detail in `message`, e.g. a backend's address or a malformed packet, is for
+   * the access log only); for refusals of the client's own request, `message` itself. With
+   * `requestId`, the body names it and `x-request-id` carries it, so that a user's report
+   * finds the log line.
+   */
+  toResponse(requestId?: string): Response {
     const headers = new Headers({ "content-type": "text/plain; charset=utf-8" });
     if (this.retryAfter !== undefined) headers.set("retry-after", String(this.retryAfter));
-    return new Response(this.message + "\n", { status: this.status, headers });
+    if (requestId !== undefined) headers.set("x-request-id", requestId);
+    const text = this.source === "downstream" ? this.message : PUBLIC_MESSAGE[this.kind];
+    const id = requestId === undefined ? "" : ` (request id ${requestId})`;
+    return new Response(`${text}${id}\n`, { status: this.status, headers });
   }
 }
+
+/** What a client is told about failures that are not its own request's fault. */
+const PUBLIC_MESSAGE: Record<GatewayErrorKind, string> = {
+  bad_request: "bad request",
+  not_implemented: "not implemented",
+  header_too_large: "request headers too large",
+  no_route: "not found",
+  unavailable: "service unavailable",
+  pool_exhausted: "service busy, try again later",
+  timeout: "gateway timeout: the application did not answer in time",
+  protocol: "bad gateway: the application's reply could not be read",
+  closed: "bad gateway: the application closed the connection",
+  client_aborted: "request aborted",
+  internal: "internal gateway error",
+};
 
 function defaultSource(kind: GatewayErrorKind): ErrorSource {
   switch (kind) {

@@ -30,6 +30,15 @@ export interface RouteMatch {
   backendUri: string;
 }
 
+/**
+ * A route as a person names it: its host (none for any host) and path prefix, e.g.
+ * `shop.example.com/shop` or `/app` (`/` for the root prefix). Unique among routes, so it
+ * labels metrics and references instead of the opaque id.
+ */
+export function routeLabel(route: { host: string | null; prefix: string }): string {
+  return `${route.host ?? ""}${route.prefix === "" ? "/" : route.prefix}`;
+}
+
 /** Removes one trailing slash, so "/app/" and "/app" are one prefix and "/" is "". */
 export function trimSlash(path: string): string {
   return path.endsWith("/") ? path.slice(0, -1) : path;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Upstream } from "./upstream.ts";
-import { type Route, RouteTable } from "./route_table.ts";
+import { type Route, routeLabel, RouteTable } from "./route_table.ts";
 
 const backend = (name: string) => ({ name }) as unknown as Upstream;
 const route = (
@@ -43,4 +43,10 @@ Deno.test("RouteTable maps the root prefix to an empty backend path as the path 
   const t = new RouteTable([route("r", "", "")]);
   assert.equal(t.match(null, "/")?.backendUri, "/");
   assert.equal(t.match(null, "/x%20y")?.backendUri, "/x%20y");
+});
+
+Deno.test("routeLabel names a route by host and prefix", () => {
+  assert.equal(routeLabel({ host: null, prefix: "/app" }), "/app");
+  assert.equal(routeLabel({ host: "shop.example.com", prefix: "/shop" }), "shop.example.com/shop");
+  assert.equal(routeLabel({ host: null, prefix: "" }), "/");
 });

@@ -18,6 +18,22 @@ export function stickyNames(setting: string | null): StickyNames | null {
   return { cookie, param: param ?? cookie.toLowerCase() };
 }
 
+/** The session names mod_jk and mod_proxy_balancer users expect: cookie JSESSIONID, param jsessionid. */
+export const DEFAULT_STICKY = "JSESSIONID|jsessionid";
+
+/**
+ * The stickiness a balancer uses: its `stickySession` setting when set; else, when any member
+ * declares a route (jvmRoute), {@link DEFAULT_STICKY}, as mod_jk is sticky by default (a
+ * member's route serves nothing but stickiness); else none.
+ */
+export function effectiveSticky(
+  setting: string | null,
+  members: readonly { route: string | null }[],
+): StickyNames | null {
+  if (setting) return stickyNames(setting);
+  return members.some((m) => m.route) ? stickyNames(DEFAULT_STICKY) : null;
+}
+
 /** The route of the session id in `cookieHeader` or `path`, or null. */
 export function stickyRouteOf(
   names: StickyNames,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { stickyNames, stickyRouteOf } from "./sticky_route.ts";
+import { effectiveSticky, stickyNames, stickyRouteOf } from "./sticky_route.ts";
 
 const names = stickyNames("JSESSIONID")!;
 
@@ -20,4 +20,12 @@ Deno.test("stickyNames parses COOKIE|param", () => {
   assert.deepEqual(stickyNames("SID|sid"), { cookie: "SID", param: "sid" });
   assert.deepEqual(stickyNames("JSESSIONID"), { cookie: "JSESSIONID", param: "jsessionid" });
   assert.equal(stickyNames(null), null);
+});
+
+Deno.test("effectiveSticky: members with routes make a balancer sticky on JSESSIONID by default", () => {
+  const routed = [{ route: "t1" }, { route: null }];
+  assert.deepEqual(effectiveSticky(null, routed), { cookie: "JSESSIONID", param: "jsessionid" });
+  assert.deepEqual(effectiveSticky("SID", routed), { cookie: "SID", param: "sid" });
+  assert.equal(effectiveSticky(null, [{ route: null }]), null);
+  assert.equal(effectiveSticky(null, []), null);
 });

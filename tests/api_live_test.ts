@@ -34,7 +34,25 @@ Deno.test("connections: views carry live state, references and owners, never sec
     bytesOut: 6,
   });
   assert.deepEqual(view.references, [route.id]);
+  assert.deepEqual(view.usedBy, ["route /app"]);
   assert.deepEqual(view.owners, ["root"]);
+  // references by the names people know: host + prefix, balancer name
+  assert.equal(
+    (await h.call("POST", "/api/v1/balancers", {
+      body: { name: "lb", members: [{ connection: "c1" }] },
+    })).status,
+    201,
+  );
+  assert.equal(
+    (await h.call("POST", "/api/v1/routes", {
+      body: { host: "shop.example.com", pathPrefix: "/shop/", balancer: "lb" },
+    })).status,
+    201,
+  );
+  const named = await (await h.call("GET", "/api/v1/connections/c1")).json();
+  assert.deepEqual(named.usedBy, ["route /app", "balancer lb"]);
+  const lb = await (await h.call("GET", "/api/v1/balancers/lb")).json();
+  assert.deepEqual(lb.usedBy, ["route shop.example.com/shop"]);
   assert.equal(view.secretSet, true);
   assert.equal("secret" in view, false);
 
@@ -117,7 +135,7 @@ Deno.test("live: every change refreshes; reset resets and is audited; disable/en
     ) => [e.action, e.actor, e.target]),
     [
       ["connection.reset", "root", "c2"],
-      ["connection.update", "root", "c2"],
+      ["connection.disable", "root", "c2"],
       ["connection.create", "root", "c2"],
     ],
   );

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { openApi } from "../routes/api/test_support.ts";
 import { PROBLEM_JSON } from "../routes/api/problem.ts";
+import { figure } from "./support/figures.ts";
 
 const CALLERS = ["anon", "none", "access", "admin", "owner", "super"] as const;
 type Caller = typeof CALLERS[number];
@@ -500,7 +501,7 @@ Deno.test("permissions: every endpoint x every caller gets its status", async ()
     const label = `${row.method.padEnd(6)} ${row.path}${row.note ? ` (${row.note})` : ""}`;
     lines.push(`${label.padEnd(62)} ${got.map((s) => String(s).padStart(7)).join("")}`);
   }
-  console.log(
+  figure(
     `\n${"endpoint".padEnd(62)} ${CALLERS.map((c) => c.padStart(7)).join("")}\n` +
       lines.join("\n"),
   );

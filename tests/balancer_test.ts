@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import type { BalancerInput } from "../db/mod.ts";
 import { startTestGateway } from "./support/gateway.ts";
 import { startTomcat, tomcatAvailable, type TomcatInstance } from "./support/tomcat.ts";
+import { figure } from "./support/figures.ts";
 
 const SECRET = "balancer-secret";
 const skip = tomcatAvailable();
@@ -89,7 +90,7 @@ Deno.test({
         by[r.body!.servedBy]++;
       }
       const [c1, c2] = [await counts(t1), await counts(t2)];
-      console.log(
+      figure(
         `distribution 1:3 over 1000 -> t1 ${c1}, t2 ${c2} (gateway saw ${by.t1}/${by.t2})`,
       );
       assert.deepEqual([c1, c2], [by.t1, by.t2]);
@@ -106,6 +107,20 @@ Deno.test({
         assert.equal((await get(`/app/probe/s;jsessionid=${id}`)).body?.servedBy, "t2");
       }
     });
+
+    await t.step(
+      "members with routes are sticky on JSESSIONID by default (as mod_jk)",
+      async () => {
+        await setBalancer({ stickySession: null });
+        const cookie = await newSessionOn("t2");
+        for (let i = 0; i < 20; i++) {
+          assert.equal((await get("/app/probe/d", cookie)).body?.servedBy, "t2");
+        }
+        const id = cookie.split("=")[1];
+        assert.equal((await get(`/app/probe/d;jsessionid=${id}`)).body?.servedBy, "t2");
+        await setBalancer({ stickySession: "JSESSIONID" });
+      },
+    );
 
     await t.step("draining t2 keeps its sessions and takes no new ones", async () => {
       const cookie = await newSessionOn("t2");
@@ -156,7 +171,7 @@ Deno.test({
         if (r.status === 200) assert.equal(r.body!.servedBy, "t1");
       }
       const t1Seen = await counts(t1);
-      console.log(
+      figure(
         `failover: 100 requests, ${
           statuses.filter((s) => s === 200).length
         } answered 200; t2 saw ${t2Before}, t1 saw ${t1Seen}`,
@@ -183,7 +198,7 @@ Deno.test({
         "t2 probe",
         20_000,
       );
-      console.log(`t2 back to connected ${Math.round(performance.now() - t0)} ms after restart`);
+      figure(`t2 back to connected ${Math.round(performance.now() - t0)} ms after restart`);
       const seen = new Set<string>();
       for (let i = 0; i < 8; i++) seen.add((await get("/app/probe/back")).body!.servedBy);
       assert.deepEqual([...seen].sort(), ["t1", "t2"]);

@@ -238,6 +238,17 @@ Deno.test("check: each bad setting is one line and the exit code is 2", async ()
   assert.equal(many.stderr.trimEnd().split("\n").length, 4, many.stderr);
 });
 
+Deno.test("check: the file may be given as an argument or --file (launchers take --env-file)", async () => {
+  await using tmp = await tempDir();
+  const file = join(tmp.path, "plain.env");
+  await Deno.writeTextFile(file, "AJPGATE_LISTEN=127.0.0.1:8080\n");
+  for (const args of [["check", file], ["check", "--file", file], [`check`, `--file=${file}`]]) {
+    const { code, stdout, stderr } = await deploy(args);
+    assert.equal(code, 0, `${args.join(" ")}: ${stderr}`);
+    assert.match(stdout, /^ok: .*plain\.env: proxy on 127\.0\.0\.1:8080/);
+  }
+});
+
 Deno.test("check: a missing file exits 2", async () => {
   await using tmp = await tempDir();
   const { code, stderr } = await deploy(["check", "--env-file", join(tmp.path, "none.env")]);
@@ -315,7 +326,7 @@ Deno.test("package: refuses a target without systemd", async () => {
 });
 
 Deno.test("deploy.ts: unknown commands and options exit 2 with the usage", async () => {
-  for (const args of [[], ["frobnicate"], ["install", "--nope"], ["check", "extra"]]) {
+  for (const args of [[], ["frobnicate"], ["install", "--nope"], ["check", "a.env", "b.env"]]) {
     const { code, stderr } = await deploy(args);
     assert.equal(code, 2, args.join(" "));
     assert.match(stderr, /usage: deno run -A deploy\.ts compile/);

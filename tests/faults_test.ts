@@ -6,28 +6,55 @@
 import assert from "node:assert/strict";
 import { decodeBodyPacket, encodeContainerMessage } from "../codec/mod.ts";
 import { type PeerSocket, startAjpPeer } from "./support/ajp_peer.ts";
-import { startTestGateway } from "./support/gateway.ts";
+import { startTestGateway, type TestGateway } from "./support/gateway.ts";
 
 const enc = new TextEncoder();
 
 async function withPeer(
   script: (s: PeerSocket, i: number) => Promise<void>,
-  test: (url: (p: string) => string, peer: ReturnType<typeof startAjpPeer>) => Promise<void>,
+  test: (
+    url: (p: string) => string,
+    peer: ReturnType<typeof startAjpPeer>,
+    gw: TestGateway,
+  ) => Promise<void>,
   options = "",
 ) {
   await using peer = startAjpPeer(script);
   await using gw = await startTestGateway([`/ ajp://127.0.0.1:${peer.port}/ name=peer ${options}`]);
-  await test(gw.url, peer);
+  await test(gw.url, peer, gw);
 }
 
-Deno.test("a malformed packet before headers gives 502 naming the connection", async () => {
+/**
+ * Checks that an error answer tells the client only a generic `expected` sentence with the
+ * request id, and that the access log line of that request id carries the `detail`.
+ */
+async function assertGenericError(gw: TestGateway, r: Response, expected: RegExp, detail: RegExp) {
+  const text = await r.text();
+  const id = r.headers.get("x-request-id");
+  assert.ok(id, "x-request-id on the error answer");
+  assert.match(text, expected);
+  assert.ok(text.endsWith(` (request id ${id})\n`), text);
+  assert.doesNotMatch(text, /127\.0\.0\.1|peer|malformed|0x/, "no backend detail for the client");
+  const end = performance.now() + 2000;
+  let line: { error?: string; outcome?: string } | undefined;
+  while (line === undefined && performance.now() < end) {
+    await gw.log.flush();
+    line = gw.logLines.map((l) => JSON.parse(l)).find((l) => l.requestId === id);
+    if (line === undefined) await new Promise((res) => setTimeout(res, 20));
+  }
+  assert.ok(line, `access line for ${id}`);
+  assert.equal(line.outcome, "error");
+  assert.match(line.error ?? "", detail);
+}
+
+Deno.test("a malformed packet before headers gives a generic 502; the log names the connection", async () => {
   await withPeer(async (s) => {
     await s.readForward();
     await s.writeRaw(new Uint8Array([0x41, 0x42, 0x00, 0x02, 0x04, 0x00]));
-  }, async (url) => {
+  }, async (url, _peer, gw) => {
     const r = await fetch(url("/x"));
     assert.equal(r.status, 502);
-    assert.match(await r.text(), /connection "peer".*malformed/);
+    await assertGenericError(gw, r, /^bad gateway: /, /connection "peer".*malformed/);
   });
 });
 
@@ -35,10 +62,10 @@ Deno.test("a packet declaring more than the packet size gives 502", async () => 
   await withPeer(async (s) => {
     await s.readForward();
     await s.writeRaw(new Uint8Array([0x41, 0x42, 0x20, 0x00, 0x04]));
-  }, async (url) => {
+  }, async (url, _peer, gw) => {
     const r = await fetch(url("/x"));
     assert.equal(r.status, 502);
-    assert.match(await r.text(), /8192/);
+    await assertGenericError(gw, r, /^bad gateway: /, /8192/);
   });
 });
 
@@ -47,10 +74,10 @@ Deno.test("a backend close before headers gives 502 and the next request works",
     await s.readForward();
     if (i === 0) return; // close without answering
     await s.respond("fine");
-  }, async (url) => {
+  }, async (url, _peer, gw) => {
     const r = await fetch(url("/x"));
     assert.equal(r.status, 502);
-    assert.match(await r.text(), /closed/);
+    await assertGenericError(gw, r, /^bad gateway: the application closed/, /closed/);
     const r2 = await fetch(url("/x"));
     assert.equal(await r2.text(), "fine");
   });
@@ -307,5 +334,5 @@ Deno.test("connect CPING: a backend that never answers CPONG gets 503", async ()
   ]);
   const r = await fetch(gw.url("/x"));
   assert.equal(r.status, 503);
-  assert.match(await r.text(), /CPONG/);
+  await assertGenericError(gw, r, /^service unavailable/, /CPONG/);
 });

@@ -26,6 +26,7 @@ import { startAjpPeer } from "./support/ajp_peer.ts";
 import { type GatewayProcess, startGatewayProcess } from "./support/gateway_process.ts";
 import { freePort } from "./support/ports.ts";
 import { waitFor } from "./support/wait.ts";
+import { figure } from "./support/figures.ts";
 
 /** The issue's bound for a change made through one instance to be applied by all. */
 const PROPAGATION_MS = 2000;
@@ -311,7 +312,7 @@ async function threeInstances(
       }));
     }
     const sorted = Object.fromEntries(Object.entries(times).sort(([a], [b]) => a < b ? -1 : 1));
-    console.log(`${options.label}: ms until a change through instance i works through j:`, sorted);
+    figure(`${options.label}: ms until a change through instance i works through j:`, sorted);
     for (const [pair, ms] of Object.entries(times)) {
       assert.ok(ms < PROPAGATION_MS, `${pair}: ${ms} ms, not within ${PROPAGATION_MS} ms`);
     }
@@ -365,7 +366,7 @@ async function threeInstances(
         return s.status === "gone" ? s : undefined;
       }, { timeoutMs: GONE_AFTER_MS + 10_000, intervalMs: 250 });
       const goneAfter = Math.round(performance.now() - killedAt);
-      console.log(`${options.label}: SIGKILLed instance shown as gone after ${goneAfter} ms`);
+      figure(`${options.label}: SIGKILLed instance shown as gone after ${goneAfter} ms`);
       assert.equal(value.stoppedAt, null, "a crash leaves no stop time");
       assert.ok(goneAfter >= GONE_AFTER_MS - 1000, `gone after ${goneAfter} ms`);
     }

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { startTestGateway } from "./support/gateway.ts";
 import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
+import { figure } from "./support/figures.ts";
 
 const skip = tomcatAvailable();
 if (skip) console.warn(`live change test skipped: ${skip}`);
@@ -26,6 +27,8 @@ interface Sample {
   servedBy: string | null;
   /** The body of a non-200 answer, or the fetch error. */
   detail: string;
+  /** x-request-id of a gateway error answer, to find its access log line. */
+  requestId: string | null;
 }
 
 /**
@@ -48,16 +51,18 @@ async function loadLoop(
       let status = 0;
       let servedBy: string | null = null;
       let detail = "";
+      let requestId: string | null = null;
       try {
         const res = await fetch(url(path));
         status = res.status;
+        if (status !== 200) requestId = res.headers.get("x-request-id");
         const body = await res.text();
         if (status === 200 && w !== 0) servedBy = JSON.parse(body).servedBy;
         else if (status !== 200) detail = body.trim();
       } catch (err) {
         detail = err instanceof Error ? err.message : String(err);
       }
-      samples.push({ start, end: performance.now(), status, servedBy, detail });
+      samples.push({ start, end: performance.now(), status, servedBy, detail, requestId });
     }
   };
   await Promise.all(Array.from({ length: workers }, (_, w) => worker(w)));
@@ -148,7 +153,7 @@ Deno.test({
       disableApiMs: rel(disabledAck, disableAt),
       last503Start_afterEnableMs: rel(Math.max(...unavailable.map((s) => s.start)), enableAt),
     };
-    console.log("live change figures:", JSON.stringify(figures));
+    figure("live change figures:", JSON.stringify(figures));
 
     const failures = samples.filter((s) => s.status !== 200 && s.status !== 503);
     assert.deepEqual(
@@ -167,13 +172,21 @@ Deno.test({
     // Disable: 503s only between disable and enable (+ 1 s), and every request started in
     // [disable + 1 s, enable) is a 503.
     assert.equal(stateWhileDisabled, "disabled");
+    // the client is told "service unavailable"; the access log line says why
+    await gw.log.flush();
+    const errors = new Map(
+      gw.logLines.map((l) => JSON.parse(l)).filter((l) => l.error).map((
+        l,
+      ) => [l.requestId, l.error]),
+    );
     for (const s of unavailable) {
       assert.ok(
         s.start >= disableAt && s.start <= enableAt + VISIBLE_MS,
         `503 at ${rel(s.start, disableAt)} ms after disable, ${rel(s.start, enableAt)} ms ` +
           `after enable: ${s.detail}`,
       );
-      assert.match(s.detail, /disabled/);
+      assert.match(s.detail, /^service unavailable \(request id /);
+      assert.match(errors.get(s.requestId) ?? "", /disabled/, `log line of ${s.requestId}`);
     }
     const whileDisabled = samples.filter((s) =>
       s.start >= disableAt + VISIBLE_MS && s.end <= enableAt

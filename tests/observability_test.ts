@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { startTestGateway } from "./support/gateway.ts";
 import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
+import { figure } from "./support/figures.ts";
 
 const SECRET = "observe-secret";
 
@@ -57,14 +58,14 @@ Deno.test({
       const text = await r.text();
       const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
       assert.ok(
-        value(/ajpgate_requests_total\{route="cli-1",connection="main",class="2xx"\} (\d+)/) >= 6,
+        value(/ajpgate_requests_total\{route="\/app",connection="main",class="2xx"\} (\d+)/) >= 6,
       );
       assert.equal(
-        value(/ajpgate_requests_total\{route="cli-1",connection="main",class="5xx"\} (\d+)/),
+        value(/ajpgate_requests_total\{route="\/app",connection="main",class="5xx"\} (\d+)/),
         1,
       );
       assert.equal(value(/ajpgate_requests_total\{route="",connection="",class="4xx"\} (\d+)/), 1);
-      assert.ok(value(/ajpgate_request_duration_seconds_count\{route="cli-1"\} (\d+)/) >= 7);
+      assert.ok(value(/ajpgate_request_duration_seconds_count\{route="\/app"\} (\d+)/) >= 7);
       // every socket opened is idle, busy, or closed for a counted reason
       const opened = value(/ajpgate_connection_sockets_opened_total\{connection="main"\} (\d+)/);
       const closed = [
@@ -79,7 +80,7 @@ Deno.test({
       assert.equal(opened, idle + busy + closed);
       assert.match(text, /ajpgate_connection_state\{connection="main",state="connected"\} 1/);
       assert.ok(value(/ajpgate_process_memory_bytes\{kind="rss"\} (\d+)/) > 1_000_000);
-      console.log(
+      figure(
         text.split("\n").filter((l) => /ajpgate_requests_total|sockets\{|rss/.test(l)).join("\n"),
       );
     });
@@ -87,7 +88,7 @@ Deno.test({
     await t.step("/readyz: ready with the database and a route; /healthz alive", async () => {
       const r = await fetch(gw.adminUrl("/readyz"));
       assert.equal(r.status, 200);
-      assert.deepEqual((await r.json()).checks, { database: true, routes: true });
+      assert.deepEqual((await r.json()).checks, { database: { ok: true }, routes: { ok: true } });
       const h = await fetch(gw.adminUrl("/healthz"));
       assert.equal(h.status, 200);
       await h.body?.cancel();
@@ -99,8 +100,26 @@ Deno.test("/readyz is 503 without any route; --log-level warn writes no access l
   await using gw = await startTestGateway([], { logLevel: "warn" });
   const r = await fetch(gw.adminUrl("/readyz"));
   assert.equal(r.status, 503);
-  assert.equal((await r.json()).checks.routes, "no route is configured");
+  assert.deepEqual((await r.json()).checks, {
+    database: { ok: true },
+    routes: { ok: false, error: "no route is configured" },
+  });
   await (await fetch(gw.url("/x"))).body?.cancel();
   await gw.log.flush();
   assert.equal(gw.logLines.filter((l) => JSON.parse(l).msg === "access").length, 0);
+});
+
+Deno.test("a 404 for an unknown route is logged as rejected, not as an error", async () => {
+  await using gw = await startTestGateway([]);
+  const r = await fetch(gw.url("/nowhere"));
+  assert.equal(r.status, 404);
+  const id = r.headers.get("x-request-id")!;
+  assert.equal(await r.text(), `no route for /nowhere (request id ${id})\n`);
+  await gw.log.flush();
+  const lines = gw.logLines.map((l) => JSON.parse(l));
+  const access = lines.find((l) => l.requestId === id);
+  assert.equal(access?.outcome, "rejected");
+  assert.equal(access?.level, "info");
+  assert.deepEqual(lines.filter((l) => l.level === "error" || l.level === "warn"), []);
+  assert.deepEqual(gw.warnings, []);
 });

@@ -9,6 +9,7 @@ import { startTestGateway, TEST_ADMIN_TOKEN } from "./support/gateway.ts";
 import { startGatewayProcess } from "./support/gateway_process.ts";
 import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
 import { waitFor } from "./support/wait.ts";
+import { figure } from "./support/figures.ts";
 
 const skip = tomcatAvailable();
 if (skip) console.warn(`persistence tests skipped: ${skip}`);
@@ -113,25 +114,29 @@ Deno.test({
         assert.deepEqual(filesHolding(files, text), [], `"${text}" in plain text after stop`);
       }
 
-      // A fresh AJPGATE_ADMIN_TOKEN is ignored: users exist, so there is no bootstrap.
-      const freshToken = "fresh-admin-token-that-must-be-ignored-0123";
+      // A new AJPGATE_ADMIN_TOKEN takes effect on restart (rotated); the old value is revoked.
+      const freshToken = "fresh-admin-token-that-replaces-the-old-0123";
       await using gw = await startTestGateway([], {
         db,
         env: { AJPGATE_ADMIN_TOKEN: freshToken },
       });
-      const api = async <T = unknown>(method: string, path: string, token?: string) =>
+      const api = async <T = unknown>(method: string, path: string, token = freshToken) =>
         await ok<T>(await gw.api(method, path, undefined, token), `${method} ${path}`);
-      const fresh = await gw.api("GET", "/api/v1/me", undefined, freshToken);
-      await fresh.body?.cancel();
-      assert.equal(fresh.status, 401, "the new AJPGATE_ADMIN_TOKEN is not a token");
+      const old = await gw.api("GET", "/api/v1/me", undefined, TEST_ADMIN_TOKEN);
+      await old.body?.cancel();
+      assert.equal(old.status, 401, "the previous AJPGATE_ADMIN_TOKEN is revoked");
 
-      const users = await api<{ name: string; superuser: boolean; tokens: { name: string }[] }[]>(
-        "GET",
-        "/api/v1/users",
-      );
+      const users = await api<
+        { name: string; superuser: boolean; tokens: { name: string; revokedAt: string | null }[] }[]
+      >("GET", "/api/v1/users");
       assert.deepEqual(
-        users.map((u) => [u.name, u.superuser, u.tokens.map((t) => t.name)]),
-        [["admin", true, ["bootstrap"]], ["alice", false, ["ci"]]],
+        users.map((
+          u,
+        ) => [u.name, u.superuser, u.tokens.map((t) => [t.name, t.revokedAt === null])]),
+        [
+          ["admin", true, [["AJPGATE_ADMIN_TOKEN", false], ["AJPGATE_ADMIN_TOKEN", true]]],
+          ["alice", false, [["ci", true]]],
+        ],
       );
       const me = await api<{ name: string; connections: unknown[] }>(
         "GET",
@@ -177,7 +182,7 @@ Deno.test({
           host: "127.0.0.1",
           port: tomcat.ajpPort("main"),
           secret: "not-the-secret",
-        }),
+        }, freshToken),
         "POST wrong",
       );
       await ok(
@@ -185,7 +190,7 @@ Deno.test({
           pathPrefix: "/wrong",
           connection: "wrong",
           backendPath: "/app",
-        }),
+        }, freshToken),
         "POST route wrong",
       );
       const wrong = await fetch(gw.url("/wrong/probe/x"));
@@ -282,7 +287,7 @@ Deno.test({
         t0,
       );
 
-      console.log(
+      figure(
         `two processes: one->two ${oneToTwo} ms, two->one ${twoToOne} ms, ` +
           `disable two->one ${disableToOne} ms`,
       );

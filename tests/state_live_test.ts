@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { startTestGateway } from "./support/gateway.ts";
 import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
 import { waitFor } from "./support/wait.ts";
+import { figure } from "./support/figures.ts";
 
 const skip = tomcatAvailable();
 if (skip) console.warn(`state live test skipped: ${skip}`);
@@ -87,7 +88,7 @@ Deno.test({
         async () => (await view("st")).state === "connected" ? true : undefined,
         { timeoutMs: 10_000, intervalMs: 100 },
       );
-      console.log(
+      figure(
         `state live: connected again ${Math.round(elapsedMs)} ms after restart ` +
           `(restart took ${tomcat.startupMs} ms)`,
       );
@@ -109,7 +110,7 @@ Deno.test({
         },
         { timeoutMs: 2000 },
       );
-      console.log(`state live: idle 2 after ${Math.round(elapsedMs)} ms`);
+      figure(`state live: idle 2 after ${Math.round(elapsedMs)} ms`);
       assert.equal(value.state, "connected");
       assert.equal(value.stats.busy, 0);
       assert.equal(value.stats.requests, 0);

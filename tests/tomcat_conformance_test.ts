@@ -9,6 +9,7 @@ import { freePort } from "./support/ports.ts";
 import { rawRequest } from "./support/raw_http.ts";
 import { startTestGateway } from "./support/gateway.ts";
 import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
+import { figure } from "./support/figures.ts";
 
 const SECRET = "s3cret-conformance";
 const MiB = 1024 * 1024;
@@ -159,7 +160,7 @@ Deno.test({
         // the gateway would have read most of the 256 MiB in 0.7 s.
         assert.ok(ahead < 24 * MiB, `gateway read ${ahead} bytes ahead of a paused client`);
         assert.ok(heapGrowth < 32 * MiB, `heap grew ${heapGrowth} bytes`);
-        console.log(
+        figure(
           `paused client: gateway ${(ahead / MiB).toFixed(1)} MiB ahead, ` +
             `heap +${(heapGrowth / MiB).toFixed(1)} MiB`,
         );
@@ -383,11 +384,19 @@ Deno.test({
       assert.match(text, /"bodyLength":5/);
     });
 
-    await t.step("a stopped backend gets 503", async () => {
-      const r = await fetch(gw.url("/down/probe/x"));
-      assert.equal(r.status, 503);
-      assert.match(await r.text(), /connection "down"/);
-    });
+    await t.step(
+      "a stopped backend gets a generic 503; the access log has the detail",
+      async () => {
+        const r = await fetch(gw.url("/down/probe/x"));
+        assert.equal(r.status, 503);
+        const id = r.headers.get("x-request-id")!;
+        assert.equal(await r.text(), `service unavailable (request id ${id})\n`);
+        await gw.log.flush();
+        const line = gw.logLines.map((l) => JSON.parse(l)).find((l) => l.requestId === id);
+        assert.equal(line?.outcome, "error");
+        assert.match(line?.error ?? "", /connection "down".*127\.0\.0\.1/);
+      },
+    );
 
     await t.step("no reply within the reply timeout gets 504", async () => {
       const r = await fetch(gw.url("/slow/sleep?ms=3000"));

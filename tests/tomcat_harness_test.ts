@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { cping } from "./support/cping.ts";
 import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
+import { figure } from "./support/figures.ts";
 
 const unavailable = tomcatAvailable();
 if (unavailable !== null) console.warn(`skipping Tomcat harness tests: ${unavailable}`);
@@ -165,7 +166,7 @@ Deno.test({
     jvmRoute: "route1",
     instance: "t1",
   });
-  console.log(`Tomcat started in ${tomcat.startupMs} ms (pid ${tomcat.pid}, base ${tomcat.base})`);
+  figure(`Tomcat started in ${tomcat.startupMs} ms (pid ${tomcat.pid}, base ${tomcat.base})`);
   const firstPid = tomcat.pid;
   const http = (path: string) => `http://127.0.0.1:${tomcat.httpPort}${path}`;
   try {
@@ -320,7 +321,7 @@ Deno.test({
       assert.equal(await procExists(firstPid), false);
       assert.equal(await cping(ajp), false);
       await tomcat.restart();
-      console.log(`Tomcat restarted in ${tomcat.startupMs} ms`);
+      figure(`Tomcat restarted in ${tomcat.startupMs} ms`);
       assert.notEqual(tomcat.pid, firstPid);
       assert.equal(tomcat.ajpPort("secured"), ajp);
       assert.equal(await cping(ajp), true);

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { freePort } from "./support/ports.ts";
 import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
+import { figure } from "./support/figures.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
@@ -89,7 +90,7 @@ Deno.test({
       running = false;
       await Promise.all(loops);
       const after = await childrenOf(child.pid);
-      console.log(`rolling restart: ${ok} requests answered 200, ${failures.length} failed`);
+      figure(`rolling restart: ${ok} requests answered 200, ${failures.length} failed`);
       assert.equal(failures.length, 0, failures.slice(0, 5).join("; "));
       assert.ok(ok > 50);
       assert.equal(after.length, 2);

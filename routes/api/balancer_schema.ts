@@ -41,7 +41,8 @@ const common = {
   method: method.optional().openapi({ description: 'Default "byrequests".' }),
   stickySession: stickySession.nullable().optional().openapi({
     description: "Session cookie, or cookie|path parameter, carrying the route; " +
-      "the parameter defaults to the cookie name in lower case. Default null: not sticky.",
+      "the parameter defaults to the cookie name in lower case. Default null: sticky on " +
+      '"JSESSIONID|jsessionid" when any member declares a route (as mod_jk), else not sticky.',
   }),
   stickyForce: z.boolean().optional().openapi({
     description: "Answer 503 rather than move a sticky session off its member; default false.",
@@ -86,6 +87,10 @@ export const balancerView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   references: z.array(z.string()).openapi({ description: "Ids of the routes using it." }),
+  usedBy: z.array(z.string()).openapi({
+    description: 'The routes using it, as people name them: "route HOST/PREFIX".',
+    example: ["route /shop"],
+  }),
   owners: z.array(z.string()),
 }).openapi("Balancer");
 

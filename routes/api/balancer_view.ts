@@ -5,6 +5,7 @@
  */
 import type { Balancer } from "../../db/mod.ts";
 import type { BalancerView } from "./balancer_schema.ts";
+import { routeUse } from "./connection_view.ts";
 import type { ApiDeps } from "./types.ts";
 
 /** See module doc; reads the routes once for all of `list`. */
@@ -25,6 +26,7 @@ export async function viewBalancers(
       }),
       // the route rows carry the balancer's current name, as stored
       references: routes.filter((r) => r.balancer === b.name).map((r) => r.id).sort(),
+      usedBy: routes.filter((r) => r.balancer === b.name).map(routeUse).sort(),
       owners: grants.filter((g) => g.role === "owner").map((g) => g.user),
     };
   }));

@@ -113,7 +113,11 @@ export const connectionView = z.object({
   }),
   createdAt: z.string(),
   updatedAt: z.string(),
-  state: z.enum(["connected", "error", "disabled", "idle"]),
+  state: z.enum(["connected", "error", "disabled", "idle"]).openapi({
+    description: '"idle": enabled, and no exchange has reached the backend since this ' +
+      'instance started (nothing sent yet, or no request yet); "connected": the last attempt ' +
+      'reached it; "error": the last attempt failed (see error); "disabled": switched off.',
+  }),
   error: z.object({ message: z.string(), since: z.string() }).nullable(),
   stats: z.object({
     idle: z.int(),
@@ -124,6 +128,11 @@ export const connectionView = z.object({
     bytesOut: z.int(),
   }),
   references: z.array(z.string()).openapi({ description: "Ids of the routes using it." }),
+  usedBy: z.array(z.string()).openapi({
+    description: 'What uses it, as people name it: "route HOST/PREFIX" (a route without a ' +
+      'host: "route /PREFIX") and "balancer NAME".',
+    example: ["route /shop", "balancer lb"],
+  }),
   owners: z.array(z.string()),
   cleared: z.array(z.enum(["secret", "password"])).optional().openapi({
     description: "In a PATCH response: the stored secrets removed because the connection " +

@@ -1,14 +1,28 @@
 /**
  * `ajpgate cli ...`: the management tasks scripts need without the HTTP API, run directly
- * on the configuration store: `user add NAME [--superuser]`, `token create USER [--name N]`,
- * `connection list`. Each takes `--db URL` (default as for `start`, or `AJPGATE_DB`).
+ * on the configuration store: `user add NAME [--superuser]`, `user list`,
+ * `token create USER [--name N]`, `token list USER`, `token revoke USER ID`, `route list`,
+ * `connection list`. Lists print an aligned table, or JSON with `--json`. Each takes
+ * `--db URL` (default as for `start`, or `AJPGATE_DB`); a file database that does not exist
+ * is refused unless `--create` is given, so a typo in `--db` does not make a new, empty one.
  * @module
  */
+import { parseDbUrl } from "../../db/db_url.ts";
 import { ConfigError } from "./proxy_pass.ts";
 import { openStore } from "./store.ts";
 
-const USAGE = "usage: ajpgate cli user add NAME [--superuser] | token create USER [--name NAME] " +
-  "| connection list   (each with [--db URL])";
+const DEFAULT_DB = "file:./data/ajpgate.db";
+
+/** Each command and how many words (names, ids) follow it. */
+const COMMANDS: Record<string, number> = {
+  "user add": 1,
+  "user list": 0,
+  "token create": 1,
+  "token list": 1,
+  "token revoke": 2,
+  "route list": 0,
+  "connection list": 0,
+};
 
 /** Runs one command; returns the exit code. Output lines go to `out`. */
 export async function runAdminCli(
@@ -20,26 +34,32 @@ export async function runAdminCli(
   const flags = new Map<string, string | true>();
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a === "--superuser") flags.set("superuser", true);
+    if (a === "--superuser" || a === "--json" || a === "--create") flags.set(a.slice(2), true);
     else if (a === "--db" || a === "--name") {
       const v = args[++i];
       if (v === undefined) throw new ConfigError(`option "${a}" needs a value`);
       flags.set(a.slice(2), v);
-    } else if (a.startsWith("--")) throw new ConfigError(`unknown option "${a}"\n${USAGE}`);
-    else words.push(a);
+    } else if (a.startsWith("--")) {
+      throw new ConfigError(`unknown option "${a}"; see: ajpgate cli --help`);
+    } else words.push(a);
   }
   const command = words.slice(0, 2).join(" ");
-  const known = ["user add", "token create", "connection list"];
-  if (!known.includes(command)) {
-    throw new ConfigError(`unknown command "${words.join(" ")}"\n${USAGE}`);
+  if (!Object.hasOwn(COMMANDS, command)) {
+    throw new ConfigError(`unknown command "${words.join(" ")}"; see: ajpgate cli --help`);
   }
-  const arg = words[2];
-  if (command !== "connection list" && (arg === undefined || words.length > 3)) {
-    throw new ConfigError(`"${command}" takes exactly one name\n${USAGE}`);
+  const operands = words.slice(2);
+  if (operands.length !== COMMANDS[command]) {
+    throw new ConfigError(
+      `"${command}" takes ${
+        ["no arguments", "exactly one name", "a user name and a token id"][COMMANDS[command]]
+      }; see: ajpgate cli ${words[0]} --help`,
+    );
   }
-  const db = (flags.get("db") as string | undefined) ?? env("AJPGATE_DB") ??
-    "file:./data/ajpgate.db";
+  const db = (flags.get("db") as string | undefined) ?? env("AJPGATE_DB") ?? DEFAULT_DB;
+  await requireExisting(db, flags.has("create"));
+  const json = flags.has("json");
   const store = await openStore(db, env);
+  const [arg, second] = operands;
   try {
     switch (command) {
       case "user add": {
@@ -50,25 +70,110 @@ export async function runAdminCli(
         out(`created user ${user.name}${user.superuser ? " (superuser)" : ""}`);
         return 0;
       }
+      case "user list": {
+        const users = await store.repos.users.list();
+        print(out, json, users, ["NAME", "SUPERUSER", "CREATED"], (u) => [
+          u.name,
+          u.superuser ? "yes" : "no",
+          u.createdAt,
+        ]);
+        return 0;
+      }
       case "token create": {
         const name = (flags.get("name") as string | undefined) ?? "cli";
         const { token } = await store.repos.users.createToken(arg, name, "cli");
         out(token);
         return 0;
       }
+      case "token list": {
+        const tokens = await store.repos.users.listTokens(arg);
+        print(out, json, tokens, ["ID", "NAME", "CREATED", "LAST USED", "REVOKED"], (t) => [
+          String(t.id),
+          t.name,
+          t.createdAt,
+          t.lastUsedAt ?? "-",
+          t.revokedAt ?? "-",
+        ]);
+        return 0;
+      }
+      case "token revoke": {
+        if (!/^[0-9]{1,15}$/.test(second)) {
+          throw new ConfigError(
+            `token id "${second}" is not a number; see: ajpgate cli token list ${arg}`,
+          );
+        }
+        const t = await store.repos.users.revokeToken(arg, Number(second), "cli");
+        out(`revoked token ${t.id} ("${t.name}") of ${t.user}`);
+        return 0;
+      }
+      case "route list": {
+        const routes = await store.repos.routes.list();
+        print(out, json, routes, ["ID", "HOST", "PREFIX", "TARGET", "BACKEND PATH", "ENABLED"], (
+          r,
+        ) => [
+          r.id,
+          r.host ?? "*",
+          r.pathPrefix,
+          r.connection !== null ? `connection ${r.connection}` : `balancer ${r.balancer}`,
+          r.backendPath ?? "-",
+          r.enabled ? "yes" : "no",
+        ]);
+        return 0;
+      }
       default: {
         const list = await store.repos.connections.list();
-        out(["NAME", "TYPE", "TARGET", "ENABLED"].join("\t"));
-        for (const c of list) {
-          const target = c.type === "direct"
+        print(out, json, list, ["NAME", "TYPE", "TARGET", "ENABLED"], (c) => [
+          c.name,
+          c.type,
+          c.type === "direct"
             ? `ajp://${c.host}:${c.port}`
-            : `${c.protocol}://${c.host}:${c.proxyPort}${c.path ?? ""}`;
-          out([c.name, c.type, target, String(c.enabled)].join("\t"));
-        }
+            : `${c.protocol}://${c.host}:${c.proxyPort}${c.path ?? ""}`,
+          c.enabled ? "yes" : "no",
+        ]);
         return 0;
       }
     }
   } finally {
     store.close();
+  }
+}
+
+/** Refuses a file database that does not exist, unless `create`. */
+async function requireExisting(db: string, create: boolean): Promise<void> {
+  let location;
+  try {
+    location = parseDbUrl(db);
+  } catch (err) {
+    throw new ConfigError(err instanceof Error ? err.message : String(err));
+  }
+  if (location.kind !== "file" || create) return;
+  const exists = await Deno.stat(location.path).then(() => true, (e) => {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  });
+  if (!exists) {
+    throw new ConfigError(
+      `database ${db} does not exist (check --db; the gateway's default is ${DEFAULT_DB}); ` +
+        "add --create to create a new one",
+    );
+  }
+}
+
+/** Prints `rows` as JSON (`json`) or as a table with `headers`, columns padded to width. */
+export function print<T>(
+  out: (line: string) => void,
+  json: boolean,
+  rows: readonly T[],
+  headers: readonly string[],
+  cells: (row: T) => string[],
+): void {
+  if (json) {
+    out(JSON.stringify(rows, null, 2));
+    return;
+  }
+  const table = [headers.slice(), ...rows.map(cells)];
+  const widths = headers.map((_, i) => Math.max(...table.map((r) => r[i].length)));
+  for (const r of table) {
+    out(r.map((c, i) => i === r.length - 1 ? c : c.padEnd(widths[i])).join("  ").trimEnd());
   }
 }

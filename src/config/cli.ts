@@ -8,6 +8,11 @@ import { LOG_LEVELS, type LogLevel } from "../observe/log.ts";
 import { parseCidr } from "../backend_policy.ts";
 import { ConfigError, parseProxyPass, type ProxyPass } from "./proxy_pass.ts";
 
+/** `:memory:` databases are private to one process; anything else may be shared. */
+function parseDbUrlKind(url: string): "memory" | "shared" {
+  return url === ":memory:" || url === "file::memory:" ? "memory" : "shared";
+}
+
 /** A listener address. */
 export interface ListenAddress {
   hostname: string;
@@ -64,6 +69,9 @@ const SINGLE = [
   "admin-host",
 ] as const;
 const REPEATED = ["proxy-pass"] as const;
+
+/** Every option name `start` accepts (without the dashes). */
+export const START_OPTION_NAMES: readonly string[] = [...SINGLE, ...REPEATED];
 
 /** Parses `HOST:PORT` (IPv6 in brackets). Port 0 picks a free port. */
 export function parseListen(flag: string, value: string): ListenAddress {
@@ -139,6 +147,14 @@ export function parseStartOptions(
   if (!/^[0-9]{1,2}$/.test(workers) || Number(workers) < 1 || Number(workers) > 64) {
     throw new ConfigError(`--workers "${workers}": expected a whole number from 1 to 64`);
   }
+  const db = get("db");
+  if (Number(workers) > 1 && parseDbUrlKind(db) === "memory") {
+    throw new ConfigError(
+      `--workers ${workers} with --db "${db}": each worker would get its own empty database ` +
+        "(its own users, tokens and routes); use a file (e.g. --db file:./data/ajpgate.db) " +
+        "or a libSQL server, or --workers 1",
+    );
+  }
   const [cert, key, ca] = [get("tls-cert"), get("tls-key"), get("tls-client-ca")];
   if ((cert === "") !== (key === "")) {
     throw new ConfigError("--tls-cert and --tls-key go together: give both or neither");
@@ -164,7 +180,7 @@ export function parseStartOptions(
     listen: parseListen("listen", get("listen")),
     adminListen: parseListen("admin-listen", get("admin-listen")),
     proxyPass,
-    db: get("db"),
+    db,
     logLevel: logLevel as LogLevel,
     workers: Number(workers),
     tls: cert === "" ? null : { certFile: cert, keyFile: key, clientCaFile: ca === "" ? null : ca },

@@ -69,3 +69,14 @@ Deno.test("parseStartOptions: --backend-allow and --admin-host lists", () => {
     /--admin-host "a.example:9090": expected a host name without port/,
   );
 });
+
+Deno.test("parseStartOptions refuses --workers above 1 with a :memory: database", () => {
+  for (const db of [":memory:", "file::memory:"]) {
+    assert.throws(
+      () => parseStartOptions(["--workers", "2", "--db", db], noEnv),
+      (e: Error) => e instanceof ConfigError && /each worker would get its own/.test(e.message),
+    );
+  }
+  assert.equal(parseStartOptions(["--workers", "2", "--db", "file:x.db"], noEnv).workers, 2);
+  assert.equal(parseStartOptions(["--db", ":memory:"], noEnv).workers, 1);
+});

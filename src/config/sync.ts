@@ -7,7 +7,7 @@
  */
 import type { Repositories } from "../../db/mod.ts";
 import { Balancer } from "../balancer.ts";
-import { stickyNames } from "../sticky_route.ts";
+import { effectiveSticky } from "../sticky_route.ts";
 import type { Upstream } from "../upstream.ts";
 import type { Route } from "../route_table.ts";
 import { trimSlash } from "../route_table.ts";
@@ -174,7 +174,7 @@ export class ConfigSync implements LiveView {
         {
           name: b.name,
           method: b.method,
-          sticky: stickyNames(b.stickySession),
+          sticky: effectiveSticky(b.stickySession, b.members),
           stickyForce: b.stickyForce,
           enabled: b.enabled,
         },

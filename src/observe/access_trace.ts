@@ -6,8 +6,11 @@
  * @module
  */
 
-/** How a response ended. */
-export type Outcome = "ok" | "aborted" | "error";
+/**
+ * How a response ended: `ok`; `aborted` (cut after the headers); `error` (the gateway or the
+ * backend failed); `rejected` (the client's own request was refused: no route, bad framing).
+ */
+export type Outcome = "ok" | "aborted" | "error" | "rejected";
 
 /** The finished record, as logged. */
 export interface AccessRecord {
@@ -25,6 +28,8 @@ export interface AccessRecord {
   ttfbMs: number;
   totalMs: number;
   remoteAddr: string;
+  /** Why the gateway answered with an error (not sent to the client); absent otherwise. */
+  error?: string;
 }
 
 /** See module doc. */
@@ -38,6 +43,7 @@ export class AccessTrace {
   private endedMs: number | undefined;
   private outcome: Outcome = "ok";
   private emitted = false;
+  private error: string | undefined;
   private readonly started = performance.now();
 
   constructor(
@@ -55,11 +61,19 @@ export class AccessTrace {
     this.settle();
   }
 
-  /** The response ended (body complete, aborted, or failed). Later calls are ignored. */
-  done(outcome: Outcome): void {
-    if (this.endedMs !== undefined) return;
+  /**
+   * The response ended (body complete, aborted, or failed; `error` says why it failed, for the
+   * log). Later calls only add an `error` still missing (the exchange ends the trace before
+   * the proxy, which knows the error, answers).
+   */
+  done(outcome: Outcome, error?: string): void {
+    if (this.endedMs !== undefined) {
+      this.error ??= error;
+      return;
+    }
     this.endedMs = performance.now() - this.started;
     this.outcome = outcome;
+    this.error = error;
     this.settle();
   }
 
@@ -79,6 +93,7 @@ export class AccessTrace {
       ttfbMs: Math.round(this.ttfbMs * 1000) / 1000,
       totalMs: Math.round(Math.max(this.endedMs, this.ttfbMs) * 1000) / 1000,
       remoteAddr: this.remoteAddr,
+      ...(this.error === undefined ? {} : { error: this.error }),
     });
   }
 }

@@ -8,6 +8,7 @@
 import { Backend } from "../backend.ts";
 import { Balancer } from "../balancer.ts";
 import type { GatewayRuntime } from "../runtime.ts";
+import { routeLabel, type RouteTable } from "../route_table.ts";
 import type { Upstream } from "../upstream.ts";
 import type { AccessRecord } from "./access_trace.ts";
 import { Collected, Counter, Histogram, Registry } from "./metrics.ts";
@@ -51,7 +52,10 @@ export class GatewayMetrics {
     ]),
   );
 
-  constructor(runtime: GatewayRuntime) {
+  private labels = new Map<string, string>();
+  private labelledTable: RouteTable | null = null;
+
+  constructor(private readonly runtime: GatewayRuntime) {
     const upstreams = () => {
       const all = new Map<string, Upstream>();
       for (const u of runtime.cliBackends.values()) all.set(u.name, u);
@@ -192,14 +196,26 @@ export class GatewayMetrics {
     );
   }
 
-  /** Records one finished request. */
+  /** Records one finished request; the route is labelled as people name it (host + prefix). */
   record(rec: AccessRecord): void {
     const cls = `${Math.floor(rec.status / 100)}xx`;
-    this.requests.inc([rec.route, rec.connection ?? "", cls]);
-    this.duration.observe([rec.route], rec.totalMs / 1000);
-    this.ttfb.observe([rec.route], rec.ttfbMs / 1000);
-    if (rec.bytesIn) this.bytes.inc([rec.route, "in"], rec.bytesIn);
-    if (rec.bytesOut) this.bytes.inc([rec.route, "out"], rec.bytesOut);
+    const route = this.routeLabel(rec.route);
+    this.requests.inc([route, rec.connection ?? "", cls]);
+    this.duration.observe([route], rec.totalMs / 1000);
+    this.ttfb.observe([route], rec.ttfbMs / 1000);
+    if (rec.bytesIn) this.bytes.inc([route, "in"], rec.bytesIn);
+    if (rec.bytesOut) this.bytes.inc([route, "out"], rec.bytesOut);
+  }
+
+  /** `host/prefix` of route `id`, from a map rebuilt only when the route table is replaced. */
+  private routeLabel(id: string): string {
+    if (id === "") return "";
+    const table = this.runtime.routes;
+    if (table !== this.labelledTable) {
+      this.labels = new Map(table.list().map((r) => [r.id, routeLabel(r)]));
+      this.labelledTable = table;
+    }
+    return this.labels.get(id) ?? id;
   }
 
   /** The text exposition. */

@@ -13,6 +13,7 @@ import { ConfigSync } from "../src/config/sync.ts";
 import { GatewayRuntime } from "../src/runtime.ts";
 import { GatewayMetrics } from "../src/observe/gateway_metrics.ts";
 import { bufferedSink, Logger } from "../src/observe/log.ts";
+import { TimeSeries } from "../src/observe/time_series.ts";
 import type { Route } from "../src/route_table.ts";
 import {
   describeInstance,
@@ -21,6 +22,7 @@ import {
 } from "../src/instance_registry.ts";
 import { startTlsFront, type TlsFront } from "../src/tls/mod.ts";
 import { createAdminApp } from "./admin.ts";
+import { createConsoleApp } from "./console/mod.ts";
 import { createProxyApp } from "./proxy.ts";
 
 /** Environment variable with the first superuser's token on an empty database. */
@@ -71,6 +73,7 @@ export async function startGateway(
   const share = hooks.workerOf ?? 1;
   const runtime = new GatewayRuntime({ connect: hooks.connect, warn, share });
   const metrics = new GatewayMetrics(runtime);
+  const series = new TimeSeries();
   const accessLog = log.enabled("info");
   const cliRoutes: Route[] = options.proxyPass.map((p, i) => ({
     id: `cli-${i + 1}`,
@@ -97,6 +100,7 @@ export async function startGateway(
     let ready = false;
     const proxyApp = createProxyApp(runtime, (rec) => {
       metrics.record(rec);
+      series.record(rec);
       if (accessLog) log.info("access", { ...rec });
     });
     const serveProxy = (req: Request, client: ClientInfo) =>
@@ -148,10 +152,14 @@ export async function startGateway(
     let api: Promise<{ fetch(req: Request): Response | Promise<Response> }> | undefined;
     adminApp.all("/api/v1/*", async (c) => {
       api ??= import("./api/mod.ts").then((m) =>
-        m.createApiApp({ repos: store.repos, live: sync, instanceId })
+        m.createApiApp({ repos: store.repos, live: sync, instanceId, series })
       );
       return (await api).fetch(c.req.raw);
     });
+    adminApp.route(
+      "/",
+      createConsoleApp({ repos: store.repos, api: (req) => Promise.resolve(adminApp.fetch(req)) }),
+    );
     admin = Deno.serve({
       hostname: options.adminListen.hostname,
       port: options.adminListen.port,

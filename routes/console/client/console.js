@@ -145,6 +145,7 @@
     if (!el) return;
     el.textContent = text;
     el.classList.toggle("error", isError);
+    el.classList.toggle("ok", !isError);
   }
   function confirmDialog(text, okLabel) {
     let dialog = $("#confirm");
@@ -182,68 +183,103 @@
   }
 
   // ---- polling -----------------------------------------------------------------------
+  /** Runs `tick` now and every `everyMs`; returns a function that runs it again at once. */
   function live(tick, everyMs = POLL_MS) {
     const status = $("#live");
     let stopped = false;
+    let timer;
+    let running = false;
     const run = async () => {
-      if (stopped) return;
+      if (stopped || running) return;
+      running = true;
+      clearTimeout(timer);
       try {
         await tick();
         say(status, `Live · updated ${new Date().toLocaleTimeString()}`);
-        status?.classList.remove("stale");
+        status?.classList.remove("stale", "ok");
       } catch (err) {
         if (err.message === "signed out") return;
         say(status, `Not updated: ${err.message}`, true);
         status?.classList.add("stale");
+      } finally {
+        running = false;
       }
-      setTimeout(run, everyMs);
+      timer = setTimeout(run, everyMs);
     };
     run();
     addEventListener("pagehide", () => stopped = true);
+    return run;
   }
 
   // ---- charts (uPlot) ----------------------------------------------------------------
   const PALETTE = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04"];
   const charts = new Map();
+  /**
+   * One uPlot chart in its own figure with a legend of the latest values; the plot is
+   * rebuilt when its series or its width change, else only fed new data.
+   */
   function chart(container, id, title, labels, times, columns, unit) {
     let entry = charts.get(id);
-    const width = Math.max(260, Math.min(container.clientWidth || 600, 1200));
-    const key = labels.join("\u0000") + "|" + width;
-    if (entry && entry.key !== key) {
-      entry.plot.destroy();
-      entry.box.remove();
-      charts.delete(id);
-      entry = undefined;
-    }
-    const data = [times.map((t) => t / 1000), ...columns];
     if (!entry) {
-      const box = h("figure", { class: "chart", id: `chart-${id}` });
-      box.append(h("figcaption", {}, title));
+      const box = h("figure", { class: "chart", id: `chart-${id}` }, h("figcaption", {}, title));
+      const plotBox = h("div", { class: "plot" });
+      const legend = h("ul", { class: "legend", "aria-label": `${title}: latest values` });
+      box.append(plotBox, legend);
       container.append(box);
-      const plot = new uPlot(
+      entry = { box, plotBox, legend, plot: null, key: "" };
+      charts.set(id, entry);
+    }
+    const width = Math.max(240, entry.plotBox.clientWidth || 360);
+    const key = labels.join("\u0000") + "|" + width;
+    const data = [times.map((t) => t / 1000), ...columns];
+    if (entry.key !== key) {
+      entry.plot?.destroy();
+      entry.key = key;
+      entry.plot = new uPlot(
         {
-          width: width - 8,
-          height: 180,
+          width,
+          height: 170,
           series: [
             {},
             ...labels.map((l, i) => ({
               label: l,
               stroke: PALETTE[i % PALETTE.length],
               width: 1.5,
-              spanGaps: false,
-              value: (_u, v) => v === null || v === undefined ? "–" : `${+v.toFixed(2)} ${unit}`,
+              points: { show: true, size: 4 },
             })),
           ],
-          axes: [{}, { size: 56, values: (_u, ticks) => ticks.map((v) => `${+v.toFixed(2)}`) }],
-          scales: { x: { time: true } },
-          legend: { live: false },
+          axes: [{}, { size: 50, values: (_u, ticks) => ticks.map((v) => `${+v.toFixed(2)}`) }],
+          scales: {
+            x: { time: true },
+            y: {
+              range: (
+                _u,
+                _min,
+                max,
+              ) => [0, max > 0 ? (unit === "%" ? Math.min(100, max * 1.15) : max * 1.15) : 1],
+            },
+          },
+          legend: { show: false },
         },
         data,
-        box,
+        entry.plotBox,
       );
-      entry = { plot, box, key };
-      charts.set(id, entry);
     } else entry.plot.setData(data);
+    const latest = (col) => {
+      for (let i = col.length - 1; i >= 0; i--) {
+        if (col[i] !== null && col[i] !== undefined) return col[i];
+      }
+      return null;
+    };
+    replace(
+      entry.legend,
+      labels.map((l, i) => {
+        const swatch = h("span", { class: "swatch", "aria-hidden": "true" });
+        swatch.style.background = PALETTE[i % PALETTE.length];
+        const v = latest(columns[i]);
+        return h("li", {}, swatch, `${l}: ${v === null ? "–" : `${+v.toFixed(2)} ${unit}`}`);
+      }),
+    );
   }
   function seriesCharts(container, group, snap, labelOf) {
     const keys = Object.keys(snap[group]).filter((k) => snap[group][k].total > 0).sort();
@@ -251,7 +287,7 @@
       if (!$(".empty", container)) {
         for (const [id, e] of charts) {
           if (id.startsWith(group)) {
-            e.plot.destroy();
+            e.plot?.destroy();
             e.box.remove();
             charts.delete(id);
           }
@@ -1107,12 +1143,39 @@
       ) => [k, String(f.get(k) ?? "").trim().toLowerCase()])
         .filter(([, v]) => v !== "");
     };
-    form.addEventListener("input", () => offset = 0);
+    let refresh = () => {};
+    form.addEventListener("input", () => {
+      offset = 0;
+      refresh();
+    });
     form.addEventListener("submit", (ev) => ev.preventDefault());
-    $("#audit-prev").addEventListener("click", () => offset = Math.max(0, offset - PAGE));
-    $("#audit-next").addEventListener("click", () => offset += PAGE);
-    const brief = (v) => v === null || v === undefined ? "" : JSON.stringify(v).slice(0, 160);
-    live(async () => {
+    $("#audit-prev").addEventListener("click", () => {
+      offset = Math.max(0, offset - PAGE);
+      refresh();
+    });
+    $("#audit-next").addEventListener("click", () => {
+      offset += PAGE;
+      refresh();
+    });
+    const show = (v) => typeof v === "string" ? v : JSON.stringify(v);
+    /** What changed, as "field: old → new" (times left out); whole objects when created or deleted. */
+    const changes = (before, after) => {
+      const obj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+      if (obj(before) && obj(after)) {
+        return Object.keys({ ...before, ...after })
+          .filter((k) => !/At$/.test(k) && show(before[k]) !== show(after[k]))
+          .map((k) => `${k}: ${show(before[k])} → ${show(after[k])}`).join("; ");
+      }
+      const one = after ?? before;
+      if (one === null || one === undefined) return "";
+      const text = obj(one)
+        ? Object.entries(one).filter(([k, v]) => !/At$/.test(k) && v !== null).map(([k, v]) =>
+          `${k}: ${show(v)}`
+        ).join("; ")
+        : show(one);
+      return `${after === null || after === undefined ? "was " : ""}${text}`.slice(0, 300);
+    };
+    refresh = live(async () => {
       const fs = filters();
       let entries;
       let more;
@@ -1135,9 +1198,9 @@
       renderIfChanged($("#audit-list"), entries, () =>
         table(
           "Audit entries",
-          ["When", "User", "Action", "Object", "Before", "After"],
+          ["When", "User", "Action", "Object", "Change"],
           entries.map((e) => ({
-            cells: [time(e.at), e.actor, e.action, e.target, brief(e.before), brief(e.after)],
+            cells: [time(e.at), e.actor, e.action, e.target, changes(e.before, e.after)],
           })),
         ));
     }, 2000);

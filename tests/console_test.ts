@@ -187,6 +187,36 @@ Deno.test({
       );
     });
 
+    await t.step("a change made through the API shows up by itself within 2 s", async () => {
+      await page.evaluate(() => (globalThis as unknown as { marker: number }).marker = 44);
+      const off = await gw.api("POST", "/api/v1/connections/tc/disable");
+      assert.equal(off.status, 200);
+      await off.body?.cancel();
+      await page.waitForSelector("#state .state-disabled", { timeout: 2000 });
+      await page.waitForSelector("#action-enable", { timeout: 2000 });
+      const on = await gw.api("POST", "/api/v1/connections/tc/enable");
+      assert.equal(on.status, 200);
+      await on.body?.cancel();
+      await page.waitForSelector("#action-disable", { timeout: 2000 });
+      assert.equal(
+        await page.evaluate(() => (globalThis as unknown as { marker: number }).marker),
+        44,
+        "no reload happened",
+      );
+    });
+
+    await t.step("keyboard: Escape cancels a confirmation and nothing changes", async () => {
+      await page.focus("#action-delete");
+      await page.keyboard.press("Enter");
+      await page.waitForSelector("#confirm[open]");
+      assert.match(await page.textContent("#confirm-text") ?? "", /\/shop/);
+      await page.keyboard.press("Escape");
+      await page.waitForSelector("#confirm:not([open])", { state: "attached" });
+      const still = await gw.api("GET", "/api/v1/connections/tc");
+      assert.equal(still.status, 200);
+      await still.body?.cancel();
+    });
+
     await t.step(
       "create a route from the form; a validation error shows by the field",
       async () => {

@@ -56,7 +56,9 @@ Deno.test({
   sanitizeResources: false,
   async fn(t) {
     await using tomcat = await startTomcat({ ajp: [{ name: "main", secret: SECRET }] });
-    await using gw = await startTestGateway([]);
+    await using gw = await startTestGateway([
+      `/cli ajp://127.0.0.1:${tomcat.ajpPort("main")}/app secret=${SECRET} name=from-cli`,
+    ]);
     await using browser = await launchChromium();
     const ok = async (res: Promise<Response>, status = 201) => {
       const r = await res;
@@ -222,6 +224,9 @@ Deno.test({
       async () => {
         await page.goto(gw.adminUrl("/routes"));
         await page.waitForSelector('#route-list [data-prefix="/shop"]');
+        const cli = await page.textContent('#route-list [data-prefix="/cli"]');
+        assert.match(cli ?? "", /command line \(read-only\)/);
+        assert.equal(await page.$('#route-list [data-prefix="/cli"] button'), null);
         await page.fill('[name="pathPrefix"]', "no-slash");
         await page.selectOption("#f-target", "connection:tc");
         await page.click("#route-submit");

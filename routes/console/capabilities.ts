@@ -18,26 +18,36 @@ export interface Capabilities {
 
 const prefixed = (p: string) => ACTIONS.filter((a) => a.startsWith(p));
 
-/** Computes the capabilities of `user`. */
+/**
+ * Computes the capabilities of `user`: three queries (the objects, and the user's grants on
+ * connections and balancers), whatever the number of objects.
+ */
 export async function capabilitiesOf(repos: Repositories, user: User): Promise<Capabilities> {
-  const me = user.name.toLowerCase();
-  const [connections, balancers] = await Promise.all([
+  const [connections, balancers, connGrants, balGrants] = await Promise.all([
     repos.connections.list(),
     repos.balancers.list(),
+    user.superuser ? [] : repos.connections.permissionsOf(user.name),
+    user.superuser ? [] : repos.balancers.permissionsOf(user.name),
   ]);
-  const rolesOf = async (kind: "connection" | "balancer", name: string) => {
-    const grants = kind === "connection"
-      ? await repos.connections.getPermissions(name)
-      : await repos.balancers.getPermissions(name);
-    return new Set<Role>(grants.filter((g) => g.user.toLowerCase() === me).map((g) => g.role));
+  const rolesBy = (grants: { name: string; role: Role }[]) => {
+    const out = new Map<string, Set<Role>>();
+    for (const g of grants) {
+      const key = g.name.toLowerCase();
+      out.set(key, (out.get(key) ?? new Set()).add(g.role));
+    }
+    return out;
   };
-  const per = async (kind: "connection" | "balancer", names: string[]) => {
+  const per = (
+    kind: "connection" | "balancer",
+    names: string[],
+    roles: Map<string, Set<Role>>,
+  ) => {
     const out: Record<string, Action[]> = {};
     for (const name of names) {
-      const roles = await rolesOf(kind, name);
-      if (!user.superuser && roles.size === 0) continue;
+      const held = roles.get(name.toLowerCase()) ?? new Set<Role>();
+      if (!user.superuser && held.size === 0) continue;
       out[name] = [...prefixed(`${kind}.`), ...prefixed("route.")]
-        .filter((a) => decide(user, a, roles));
+        .filter((a) => decide(user, a, held));
     }
     return out;
   };
@@ -45,7 +55,15 @@ export async function capabilitiesOf(repos: Repositories, user: User): Promise<C
     user: user.name,
     superuser: user.superuser,
     global: ACTIONS.filter((a) => decide(user, a, new Set())),
-    connections: await per("connection", connections.map((c) => c.name)),
-    balancers: await per("balancer", balancers.map((b) => b.name)),
+    connections: per(
+      "connection",
+      connections.map((c) => c.name),
+      rolesBy(connGrants.map((g) => ({ name: g.connection, role: g.role }))),
+    ),
+    balancers: per(
+      "balancer",
+      balancers.map((b) => b.name),
+      rolesBy(balGrants.map((g) => ({ name: g.balancer, role: g.role }))),
+    ),
   };
 }

@@ -841,7 +841,9 @@
             cells: [
               r.host ?? "any",
               r.pathPrefix,
-              r.connection
+              r.readOnly
+                ? `connection ${r.connection} (command line)`
+                : r.connection
                 ? link(connHref(r.connection), `connection ${r.connection}`)
                 : link(`/balancers#balancer-${r.balancer}`, `balancer ${r.balancer}`),
               r.backendPath ?? "(same)",

@@ -688,7 +688,13 @@
     }
 
     async function tick() {
-      const r = await api("GET", `/connections/${encodeURIComponent(name)}`);
+      // one round of parallel requests: the 2 s promise for live state holds under load
+      const [r, nextCaps, nextBalancers, nextRoutes] = await Promise.all([
+        api("GET", `/connections/${encodeURIComponent(name)}`),
+        capabilities(),
+        must("GET", "/balancers"),
+        must("GET", "/routes"),
+      ]);
       if (!r.ok) {
         replace(
           $("#connection-state"),
@@ -698,11 +704,7 @@
       }
       view = r.data;
       name = view.name;
-      [caps, balancers, routes] = await Promise.all([
-        capabilities(),
-        must("GET", "/balancers"),
-        must("GET", "/routes"),
-      ]);
+      [caps, balancers, routes] = [nextCaps, nextBalancers, nextRoutes];
       const perms = allows(caps, "connection", view.name, "connection.permissions.read")
         ? await must("GET", `/connections/${encodeURIComponent(view.name)}/permissions`)
         : null;

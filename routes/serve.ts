@@ -15,6 +15,7 @@ import { ConfigSync } from "../src/config/sync.ts";
 import { GatewayRuntime } from "../src/runtime.ts";
 import { GatewayMetrics } from "../src/observe/gateway_metrics.ts";
 import { bufferedSink, Logger } from "../src/observe/log.ts";
+import { TimeSeries } from "../src/observe/time_series.ts";
 import type { Route } from "../src/route_table.ts";
 import {
   describeInstance,
@@ -24,6 +25,7 @@ import {
 import { startTlsFront, type TlsFront } from "../src/tls/mod.ts";
 import { describeBindError, type ListenerName } from "../src/listen_error.ts";
 import { type CheckResult, createAdminApp } from "./admin.ts";
+import { createConsoleApp } from "./console/mod.ts";
 import { createProxyApp } from "./proxy.ts";
 
 /** Environment variable with a superuser token that always works (see src/auth/bootstrap.ts). */
@@ -98,6 +100,7 @@ export async function startGateway(
   const share = hooks.workerOf ?? 1;
   const runtime = new GatewayRuntime({ connect: hooks.connect, warn, share });
   const metrics = new GatewayMetrics(runtime);
+  const series = new TimeSeries();
   const accessLog = log.enabled("info");
   const cliRoutes: Route[] = options.proxyPass.map((p, i) => ({
     id: `cli-${i + 1}`,
@@ -120,6 +123,7 @@ export async function startGateway(
     let ready = false;
     const proxyApp = createProxyApp(runtime, (rec) => {
       metrics.record(rec);
+      series.record(rec);
       if (accessLog) log.info("access", { ...rec });
     });
     const serveProxy = (req: Request, client: ClientInfo) =>
@@ -183,10 +187,15 @@ export async function startGateway(
           live: sync,
           instanceId,
           checkBackend: (host, port) => policy.check(host, port),
+          series,
         })
       );
       return (await api).fetch(c.req.raw);
     });
+    adminApp.route(
+      "/",
+      createConsoleApp({ repos: store.repos, api: (req) => Promise.resolve(adminApp.fetch(req)) }),
+    );
     admin = bind(
       { what: "management listener", flag: "--admin-listen", ...options.adminListen },
       () =>

@@ -339,6 +339,8 @@ Deno.test("openapi.json lists every path and method, from the validating schemas
       "POST /api/v1/users/{name}/tokens",
       "DELETE /api/v1/users/{name}/tokens/{id}",
       "GET /api/v1/audit",
+      "POST /api/v1/connections/{name}/test",
+      "GET /api/v1/series",
     ].sort(),
   );
   const create = doc.components.schemas.ConnectionCreate;

@@ -111,7 +111,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "compiled binary: --version, then start serves /healthz and stops on SIGTERM" +
+  name: "compiled binary: --version, then start serves /healthz and the console, stops on SIGTERM" +
     (denort ? "" : ` [skipped: ${SKIP_REASON}]`),
   ignore: !denort,
   async fn() {
@@ -171,6 +171,19 @@ Deno.test({
       const adminPort = await listening.promise;
       const res = await fetch(`http://127.0.0.1:${adminPort}/healthz`);
       assert.equal(res.status, 200, await res.text());
+      // the console is embedded: its page, script and chart library come from the binary
+      for (
+        const [path, marker] of [
+          ["/sign-in", "API token"],
+          ["/console/assets/console.js", "csrf-token"],
+          ["/console/assets/uPlot.iife.min.js", "uPlot"],
+        ]
+      ) {
+        const page = await fetch(`http://127.0.0.1:${adminPort}${path}`);
+        const body = await page.text();
+        assert.equal(page.status, 200, `${path}: ${body.slice(0, 200)}`);
+        assert.ok(body.includes(marker), `${path} lacks "${marker}"`);
+      }
       child.kill("SIGTERM");
       const status = await child.status;
       assert.equal(status.code, 0, text);

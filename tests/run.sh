@@ -62,6 +62,14 @@ if [ "$(id -u)" = 0 ] && ! command -v h2load >/dev/null 2>&1; then
     echo "tests/run.sh: could not install nghttp2-client; the TLS load test will be skipped" >&2
 fi
 
+# The console's browser tests drive Debian's chromium; install it when root, else they skip.
+if [ "$(id -u)" = 0 ] && [ ! -x /usr/bin/chromium ]; then
+  echo "tests/run.sh: installing chromium for the console's browser tests" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null 2>&1 ||
+    (apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null 2>&1) ||
+    echo "tests/run.sh: could not install chromium; the console's browser tests will be skipped" >&2
+fi
+
 "${DENO[@]}" install || fail_early "deno install failed"
 
 log="$(mktemp "${TMPDIR:-/tmp}/ajpgate-test.XXXXXX")"

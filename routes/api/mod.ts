@@ -22,6 +22,7 @@ import { registerConnectionActions } from "./connection_actions_api.ts";
 import { registerConnections } from "./connections_api.ts";
 import { registerInstances } from "./instances_api.ts";
 import { registerMe } from "./me_api.ts";
+import { registerObserve } from "./observe_api.ts";
 import { apiErrorHandler } from "./on_error.ts";
 import { registerOpenApiDoc } from "./openapi_doc.ts";
 import { registerPermissionEndpoints } from "./permissions_api.ts";
@@ -57,6 +58,7 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   registerUsers(app, deps);
   registerAudit(app, deps);
   registerInstances(app, deps);
+  registerObserve(app, deps);
   // registered last: reached only when no route above answered, also once mounted
   app.all("/api/v1/*", (c) => {
     throw new ApiProblem(404, `no ${c.req.method} ${new URL(c.req.url).pathname} in this API`);

@@ -5,6 +5,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Repositories, User } from "../../db/mod.ts";
 import type { LiveView } from "../../src/config/live_view.ts";
+import type { TimeSeries } from "../../src/observe/time_series.ts";
 
 /** What the management API is built over. */
 export interface ApiDeps {
@@ -18,6 +19,8 @@ export interface ApiDeps {
    * Default: a policy with an empty allow-list.
    */
   checkBackend?: (host: string, port: number) => Promise<string | null>;
+  /** This process's traffic per route and connection, for `GET /series`; absent: 404. */
+  series?: TimeSeries;
   /** Where unexpected errors are logged (never sent to the client); default console.error. */
   log?: (message: string, error: unknown) => void;
 }

@@ -6,18 +6,18 @@
  * @module
  */
 import { Hono } from "hono";
-import { Balancer } from "../src/balancer.ts";
-import { BodySource } from "../src/body_source.ts";
-import { type ClientInfo, serverNameOf } from "../src/build_forward.ts";
-import { GatewayError } from "../src/errors.ts";
-import { requestBodyLength } from "../src/header_rules.ts";
+import { Balancer } from "../src/proxy/balancer.ts";
+import { BodySource } from "../src/proxy/body_source.ts";
+import { type ClientInfo, serverNameOf } from "../src/ajp/forward.ts";
+import { GatewayError } from "../src/proxy/errors.ts";
+import { requestBodyLength } from "../src/proxy/header_rules.ts";
 import { type AccessRecord, AccessTrace, requestIdSource } from "../src/observe/access_trace.ts";
 import {
   assertNoHiddenDotSegments,
   type RequestTarget,
   splitTarget,
-} from "../src/request_target.ts";
-import type { GatewayRuntime } from "../src/runtime.ts";
+} from "../src/proxy/request_target.ts";
+import type { GatewayRuntime } from "../src/proxy/runtime.ts";
 
 /** Per-request bindings the server passes to `app.fetch`. */
 export interface ProxyEnv {

@@ -132,7 +132,7 @@ Deno.test({
       await t1.kill();
       for (let i = 0; i < 10; i++) assert.equal((await get("/app/probe/sb")).body?.servedBy, "t2");
       await t1.restart();
-      await waitFor(() => gw.runtime.backend("t1")!.state === "connected", "t1 back", 15_000);
+      await waitFor(() => gw.runtime.storedUpstream("t1")!.state === "connected", "t1 back", 15_000);
       assert.equal((await get("/app/probe/sb")).body?.servedBy, "t1");
       await setBalancer({
         members: [
@@ -163,7 +163,7 @@ Deno.test({
       );
       assert.ok(statuses.every((s) => s === 200), `statuses ${statuses}`);
       assert.equal(t2Before + t1Seen, 100, "every request seen exactly once");
-      assert.equal(gw.runtime.backend("t2")!.state, "error");
+      assert.equal(gw.runtime.storedUpstream("t2")!.state, "error");
     });
 
     await t.step("stickyForce answers 503 while the session's member is down", async () => {
@@ -179,7 +179,7 @@ Deno.test({
       await t2.restart();
       const t0 = performance.now();
       await waitFor(
-        () => gw.runtime.backend("t2")!.state === "connected",
+        () => gw.runtime.storedUpstream("t2")!.state === "connected",
         "t2 probe",
         20_000,
       );

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { ConnectionInput } from "../db/mod.ts";
-import type { Backend } from "../src/backend.ts";
+import type { AjpUpstream } from "../src/ajp/ajp_upstream.ts";
 import { startTestGateway } from "./support/gateway.ts";
 import { establishedTo } from "./support/tcp_count.ts";
 import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
@@ -32,7 +32,9 @@ Deno.test({
         "admin",
       );
       await gw.sync.refresh();
-      return () => gw.runtime.backend(name) as Backend;
+      return () =>
+        (gw.runtime.storedUpstream(name) ??
+          gw.runtime.cliUpstreams.get(name.toLowerCase())) as AjpUpstream;
     };
     const get = (path: string) => fetch(gw.url(path));
 

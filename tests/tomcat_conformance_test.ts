@@ -76,7 +76,7 @@ Deno.test({
       `/down ajp://127.0.0.1:${closedPort}/app name=down connectiontimeout=2`,
     ]);
     const port = gw.proxyAddr.port;
-    const backend = (name: string) => gw.runtime.cliBackends.get(name)!;
+    const backend = (name: string) => gw.runtime.cliUpstreams.get(name)!;
     const probe = async (path: string, init?: RequestInit): Promise<Probe> => {
       const r = await fetch(gw.url(path), init);
       assert.equal(r.status, 200, `${path}: ${r.status}`);

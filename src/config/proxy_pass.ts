@@ -12,15 +12,15 @@
  * @module
  */
 import { validatePacketSize } from "../../codec/packet_size.ts";
-import { BACKEND_DEFAULTS, type BackendSettings } from "../backend.ts";
-import { trimSlash } from "../route_table.ts";
+import { type AjpSettings, CONNECTION_DEFAULTS } from "../ajp/ajp_upstream.ts";
+import { trimSlash } from "../proxy/route_table.ts";
 
 /** A parsed `--proxy-pass`: one connection and one route to it. */
 export interface ProxyPass {
   prefix: string;
   backendPath: string;
   preserveHost: boolean;
-  backend: BackendSettings;
+  backend: AjpSettings;
 }
 
 /** A configuration mistake; the CLI prints its message on one line and exits 2. */
@@ -30,7 +30,7 @@ export class ConfigError extends Error {
 
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
-const pingOf = (b: BackendSettings) =>
+const pingOf = (b: AjpSettings) =>
   b.ping ?? { mode: "none" as const, timeoutMs: 5_000, intervalMs: 10_000 };
 
 /** See module doc. */
@@ -64,8 +64,8 @@ export function parseProxyPass(spec: string): ProxyPass {
   }
   const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
   const port = url.port ? Number(url.port) : 8009;
-  const backend: BackendSettings = {
-    ...BACKEND_DEFAULTS,
+  const backend: AjpSettings = {
+    ...CONNECTION_DEFAULTS,
     name: `${host.replaceAll(":", "_")}-${port}`,
     host,
     port,

@@ -5,10 +5,10 @@
  * reason, connection states, balancer member states and process memory.
  * @module
  */
-import { Backend } from "../backend.ts";
-import { Balancer } from "../balancer.ts";
-import type { GatewayRuntime } from "../runtime.ts";
-import type { Upstream } from "../upstream.ts";
+import { AjpUpstream } from "../ajp/ajp_upstream.ts";
+import { Balancer } from "../proxy/balancer.ts";
+import type { GatewayRuntime } from "../proxy/runtime.ts";
+import type { Upstream } from "../proxy/upstream.ts";
 import type { AccessRecord } from "./access_trace.ts";
 import { Collected, Counter, Histogram, Registry } from "./metrics.ts";
 
@@ -54,8 +54,8 @@ export class GatewayMetrics {
   constructor(runtime: GatewayRuntime) {
     const upstreams = () => {
       const all = new Map<string, Upstream>();
-      for (const u of runtime.cliBackends.values()) all.set(u.name, u);
-      for (const u of runtime.storedBackends.values()) all.set(u.name, u);
+      for (const u of runtime.cliUpstreams.values()) all.set(u.name, u);
+      for (const u of runtime.storedUpstreams.values()) all.set(u.name, u);
       return [...all.values()];
     };
     const r = this.registry;
@@ -66,7 +66,7 @@ export class GatewayMetrics {
         "gauge",
         function* () {
           for (const u of upstreams()) {
-            const s = u instanceof Backend ? u.poolStats() : { ...u.sockets(), waiting: 0 };
+            const s = u instanceof AjpUpstream ? u.poolStats() : { ...u.sockets(), waiting: 0 };
             yield [{ connection: u.name, state: "idle" }, s.idle];
             yield [{ connection: u.name, state: "busy" }, s.busy];
             yield [{ connection: u.name, state: "waiting" }, s.waiting];
@@ -81,7 +81,7 @@ export class GatewayMetrics {
         "counter",
         function* () {
           for (const u of upstreams()) {
-            if (u instanceof Backend) {
+            if (u instanceof AjpUpstream) {
               yield [
                 { connection: u.name },
                 u.poolStats().opened,
@@ -98,7 +98,7 @@ export class GatewayMetrics {
         "counter",
         function* () {
           for (const u of upstreams()) {
-            if (!(u instanceof Backend)) continue;
+            if (!(u instanceof AjpUpstream)) continue;
             for (const [reason, n] of Object.entries(u.poolStats().closed)) {
               yield [{
                 connection: u.name,

@@ -5,8 +5,8 @@
  * a request that cannot be represented gets a 400, a handler that throws a 500.
  * @module
  */
-import type { ClientInfo } from "../build_forward.ts";
-import { GatewayError } from "../errors.ts";
+import type { ClientInfo } from "../ajp/forward.ts";
+import { GatewayError } from "../proxy/errors.ts";
 import { type NodeServerRequest, toWebRequest } from "./node_request.ts";
 import {
   type NodeServerResponse,

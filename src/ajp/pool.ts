@@ -4,8 +4,8 @@
  * `acquireTimeoutMs`, then get a 503 with Retry-After.
  * @module
  */
-import type { AjpLink, CloseReason } from "./ajp_link.ts";
-import { GatewayError } from "./errors.ts";
+import type { AjpLink, CloseReason } from "./link.ts";
+import { GatewayError } from "../proxy/errors.ts";
 
 /** Pool limits. */
 export interface PoolOptions {

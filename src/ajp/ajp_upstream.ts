@@ -3,11 +3,11 @@
  * error with the error text, disabled) and its counters.
  * @module
  */
-import { CPING_PACKET, CPONG_PACKET } from "../codec/cping.ts";
-import { AjpLink } from "./ajp_link.ts";
-import { buildForwardRequest } from "./build_forward.ts";
-import { GatewayError } from "./errors.ts";
-import { Health } from "./health.ts";
+import { CPING_PACKET, CPONG_PACKET } from "../../codec/cping.ts";
+import { AjpLink } from "./link.ts";
+import { buildForwardRequest } from "./forward.ts";
+import { GatewayError } from "../proxy/errors.ts";
+import { Health } from "../proxy/health.ts";
 import { runExchange } from "./exchange.ts";
 import type {
   ConnectionLimits,
@@ -15,11 +15,11 @@ import type {
   UpstreamCounters,
   UpstreamRequest,
   UpstreamState,
-} from "./upstream.ts";
+} from "../proxy/upstream.ts";
 import { type PingPolicy, Pool, type PoolStats } from "./pool.ts";
 
 /** Settings of an AJP (direct) connection. Defaults follow mod_proxy_ajp and the issues. */
-export interface BackendSettings extends ConnectionLimits {
+export interface AjpSettings extends ConnectionLimits {
   name: string;
   host: string;
   port: number;
@@ -34,7 +34,7 @@ export interface BackendSettings extends ConnectionLimits {
 }
 
 /** Defaults for optional settings. */
-export const BACKEND_DEFAULTS = {
+export const CONNECTION_DEFAULTS = {
   packetSize: 8192,
   max: 64,
   acquireTimeoutMs: 10_000,
@@ -45,11 +45,6 @@ export const BACKEND_DEFAULTS = {
   enabled: true,
 } as const;
 
-/** Live state of a connection. */
-export type BackendState = UpstreamState;
-/** Traffic counters of a connection. */
-export type BackendCounters = UpstreamCounters;
-
 /** Opens a TCP socket; injectable for tests. */
 export type Connector = (
   opts: { hostname: string; port: number; signal: AbortSignal },
@@ -58,16 +53,16 @@ export type Connector = (
 const denoConnect: Connector = (opts) => Deno.connect({ ...opts, transport: "tcp" });
 
 /** See module doc. */
-export class Backend implements Upstream {
+export class AjpUpstream implements Upstream {
   readonly pool: Pool;
-  readonly counters: BackendCounters = { requests: 0, failures: 0, bytesIn: 0, bytesOut: 0 };
+  readonly counters: UpstreamCounters = { requests: 0, failures: 0, bytesIn: 0, bytesOut: 0 };
   private readonly health = new Health(
     () => this.probe(),
     () => this.warmUp(),
     () => this.settings.enabled,
   );
 
-  constructor(readonly settings: BackendSettings, private readonly connect = denoConnect) {
+  constructor(readonly settings: AjpSettings, private readonly connect = denoConnect) {
     this.pool = new Pool(
       {
         name: settings.name,
@@ -125,7 +120,7 @@ export class Backend implements Upstream {
   }
 
   /** connected / error / disabled / idle (never connected yet). */
-  get state(): BackendState {
+  get state(): UpstreamState {
     return this.health.state(this.settings.enabled);
   }
 

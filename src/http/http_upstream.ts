@@ -7,18 +7,18 @@
  * its own Host; the client's is in X-Forwarded-Host.
  * @module
  */
-import { GatewayError } from "./errors.ts";
-import type { AccessTrace } from "./observe/access_trace.ts";
-import { forwardableRequestHeaders, keepResponseHeader } from "./header_rules.ts";
-import { Health } from "./health.ts";
-import { Slots } from "./slots.ts";
+import { GatewayError } from "../proxy/errors.ts";
+import type { AccessTrace } from "../observe/access_trace.ts";
+import { forwardableRequestHeaders, keepResponseHeader } from "../proxy/header_rules.ts";
+import { Health } from "../proxy/health.ts";
+import { Semaphore } from "./semaphore.ts";
 import type {
   ConnectionLimits,
   Upstream,
   UpstreamCounters,
   UpstreamRequest,
   UpstreamState,
-} from "./upstream.ts";
+} from "../proxy/upstream.ts";
 
 /** Settings of an HTTP(S) connection. */
 export interface HttpUpstreamSettings extends ConnectionLimits {
@@ -36,7 +36,7 @@ export interface HttpUpstreamSettings extends ConnectionLimits {
 export class HttpUpstream implements Upstream {
   readonly counters: UpstreamCounters = { requests: 0, failures: 0, bytesIn: 0, bytesOut: 0 };
   private readonly client: Deno.HttpClient;
-  private readonly slots: Slots;
+  private readonly semaphore: Semaphore;
   private readonly auth: string | null;
   private closed = false;
   private readonly health = new Health(
@@ -50,7 +50,7 @@ export class HttpUpstream implements Upstream {
       poolMaxIdlePerHost: settings.max ?? undefined,
       poolIdleTimeout: settings.idleTimeoutMs,
     });
-    this.slots = new Slots(settings.name, settings.max, settings.acquireTimeoutMs);
+    this.semaphore = new Semaphore(settings.name, settings.max, settings.acquireTimeoutMs);
     this.auth = settings.username !== null
       ? "Basic " + btoa(`${settings.username}:${settings.password ?? ""}`)
       : null;
@@ -73,11 +73,11 @@ export class HttpUpstream implements Upstream {
   }
 
   get inFlight(): number {
-    return this.slots.inUse;
+    return this.semaphore.inUse;
   }
 
   sockets(): { idle: number; busy: number } {
-    return { idle: 0, busy: this.slots.inUse };
+    return { idle: 0, busy: this.semaphore.inUse };
   }
 
   markError(message: string): void {
@@ -100,19 +100,19 @@ export class HttpUpstream implements Upstream {
     this.health.stop();
     this.closed = true;
     // in-flight fetches keep the client alive; the last one to finish closes it
-    if (this.slots.inUse === 0) this.client.close();
+    if (this.semaphore.inUse === 0) this.client.close();
   }
 
   async send(req: UpstreamRequest): Promise<Response> {
     const { protocol, host, port, path, name, replyTimeoutMs } = this.settings;
     this.counters.requests++;
-    await this.slots.acquire();
+    await this.semaphore.acquire();
     let released = false;
     const release = () => {
       if (!released) {
         released = true;
-        this.slots.release();
-        if (this.closed && this.slots.inUse === 0) this.client.close();
+        this.semaphore.release();
+        if (this.closed && this.semaphore.inUse === 0) this.client.close();
       }
     };
     const url = `${protocol}://${hostPart(host)}:${port}${path}${req.backendUri}` +

@@ -4,8 +4,8 @@
  * @module
  */
 import type { BodySource } from "./body_source.ts";
-import type { ClientInfo } from "./build_forward.ts";
-import type { AccessTrace } from "./observe/access_trace.ts";
+import type { ClientInfo } from "../ajp/forward.ts";
+import type { AccessTrace } from "../observe/access_trace.ts";
 
 /** A request on its way to one upstream. */
 export interface UpstreamRequest {
@@ -39,7 +39,7 @@ export interface UpstreamRequest {
 /** The header carrying the gateway's request id to the backend. */
 export const REQUEST_ID_HEADER = "x-request-id";
 
-/** Limits and timeouts every kind of connection has (defaults as in BACKEND_DEFAULTS). */
+/** Limits and timeouts every kind of connection has (defaults as in CONNECTION_DEFAULTS). */
 export interface ConnectionLimits {
   /** Most sockets (exchanges in flight for HTTP); null = unlimited. Default 64. */
   max: number | null;

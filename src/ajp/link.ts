@@ -4,11 +4,11 @@
  * that read doubles as the watch that notices EOF or stray bytes (pingora-pool style).
  * @module
  */
-import { ContainerCode, MAGIC_FROM_CONTAINER, PACKET_HEADER_SIZE } from "../codec/constants.ts";
-import { CPING_PACKET } from "../codec/cping.ts";
-import { readFrameHeader } from "../codec/frame.ts";
-import { AjpProtocolError } from "../codec/errors.ts";
-import { GatewayError } from "./errors.ts";
+import { ContainerCode, MAGIC_FROM_CONTAINER, PACKET_HEADER_SIZE } from "../../codec/constants.ts";
+import { CPING_PACKET } from "../../codec/cping.ts";
+import { readFrameHeader } from "../../codec/frame.ts";
+import { AjpProtocolError } from "../../codec/errors.ts";
+import { GatewayError } from "../proxy/errors.ts";
 
 /** Why a link was closed; counted per connection. */
 export type CloseReason =

@@ -4,8 +4,8 @@
  * and the connection's secret. A client header never becomes an AJP attribute.
  * @module
  */
-import type { ForwardRequest, HeaderPair } from "../codec/types.ts";
-import { forwardableRequestHeaders } from "./header_rules.ts";
+import type { ForwardRequest, HeaderPair } from "../../codec/types.ts";
+import { forwardableRequestHeaders } from "../proxy/header_rules.ts";
 
 /** Facts about the client connection, from the listener. */
 export interface ClientInfo {

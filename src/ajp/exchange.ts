@@ -6,19 +6,19 @@
  * abort the client response.
  * @module
  */
-import { concatBytes } from "../codec/bytes.ts";
-import { decodeContainerMessage } from "../codec/container_message.ts";
-import { bodyPacketSize, EMPTY_BODY_PACKET, encodeBodyPacket } from "../codec/body_packet.ts";
-import { encodeForwardRequest } from "../codec/forward_request.ts";
-import { AjpEncodeError, AjpProtocolError } from "../codec/errors.ts";
-import type { ContainerMessage, ForwardRequest, SendHeaders } from "../codec/types.ts";
-import { maxBodyChunk } from "../codec/packet_size.ts";
-import { type AjpLink, protocolError } from "./ajp_link.ts";
-import type { Backend } from "./backend.ts";
-import type { BodySource } from "./body_source.ts";
-import { GatewayError } from "./errors.ts";
-import { keepResponseHeader } from "./header_rules.ts";
-import type { AccessTrace } from "./observe/access_trace.ts";
+import { concatBytes } from "../../codec/bytes.ts";
+import { decodeContainerMessage } from "../../codec/container_message.ts";
+import { bodyPacketSize, EMPTY_BODY_PACKET, encodeBodyPacket } from "../../codec/body_packet.ts";
+import { encodeForwardRequest } from "../../codec/forward_request.ts";
+import { AjpEncodeError, AjpProtocolError } from "../../codec/errors.ts";
+import type { ContainerMessage, ForwardRequest, SendHeaders } from "../../codec/types.ts";
+import { maxBodyChunk } from "../../codec/packet_size.ts";
+import { type AjpLink, protocolError } from "./link.ts";
+import type { AjpUpstream } from "./ajp_upstream.ts";
+import type { BodySource } from "../proxy/body_source.ts";
+import { GatewayError } from "../proxy/errors.ts";
+import { keepResponseHeader } from "../proxy/header_rules.ts";
+import type { AccessTrace } from "../observe/access_trace.ts";
 
 /**
  * The largest piece of response body handed to the client at once: up to 64 KiB within the
@@ -37,7 +37,7 @@ const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"])
 
 /** What an exchange needs from the proxy route. */
 export interface ExchangeInput {
-  backend: Backend;
+  backend: AjpUpstream;
   forward: ForwardRequest;
   /** The client's body; shared across failover attempts. */
   body: BodySource;

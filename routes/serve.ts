@@ -5,7 +5,7 @@
  * @module
  */
 import { bootstrapAdmin } from "../src/auth/bootstrap.ts";
-import type { ClientInfo } from "../src/ajp/forward.ts";
+import type { ClientInfo } from "../src/proxy/client_info.ts";
 import type { Connector } from "../src/ajp/ajp_upstream.ts";
 import type { StartOptions } from "../src/config/cli.ts";
 import { openStore, type Store } from "../src/config/store.ts";

@@ -132,7 +132,11 @@ Deno.test({
       await t1.kill();
       for (let i = 0; i < 10; i++) assert.equal((await get("/app/probe/sb")).body?.servedBy, "t2");
       await t1.restart();
-      await waitFor(() => gw.runtime.storedUpstream("t1")!.state === "connected", "t1 back", 15_000);
+      await waitFor(
+        () => gw.runtime.storedUpstream("t1")!.state === "connected",
+        "t1 back",
+        15_000,
+      );
       assert.equal((await get("/app/probe/sb")).body?.servedBy, "t1");
       await setBalancer({
         members: [

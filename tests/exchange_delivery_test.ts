@@ -27,6 +27,7 @@ function chunk(data: Uint8Array): Uint8Array {
 async function pieces(backend: AjpUpstream): Promise<Uint8Array[]> {
   const res = await backend.send({
     method: "GET",
+    path: "/x",
     headers: new Headers(),
     backendUri: "/x",
     query: null,

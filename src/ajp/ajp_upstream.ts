@@ -1,6 +1,7 @@
 /**
- * A backend connection at run time: its settings, its socket pool, its state (connected,
- * error with the error text, disabled) and its counters.
+ * An AJP connection at run time: its settings, its socket pool, its state (connected,
+ * error with the error text, disabled) and its counters. `send` builds the FORWARD_REQUEST
+ * and runs the exchange on a pooled socket.
  * @module
  */
 import { CPING_PACKET, CPONG_PACKET } from "../../codec/cping.ts";
@@ -8,18 +9,19 @@ import { AjpLink } from "./link.ts";
 import { buildForwardRequest } from "./forward.ts";
 import { GatewayError } from "../proxy/errors.ts";
 import { Health } from "../proxy/health.ts";
-import { runExchange } from "./exchange.ts";
-import type {
-  ConnectionLimits,
-  Upstream,
-  UpstreamCounters,
-  UpstreamRequest,
-  UpstreamState,
+import { EXCHANGE_TIMEOUTS, type ExchangeLimits, runExchange } from "./exchange.ts";
+import {
+  admit,
+  type ConnectionLimits,
+  type Upstream,
+  type UpstreamCounters,
+  type UpstreamRequest,
+  type UpstreamState,
 } from "../proxy/upstream.ts";
 import { type PingPolicy, Pool, type PoolStats } from "./pool.ts";
 
 /** Settings of an AJP (direct) connection. Defaults follow mod_proxy_ajp and the issues. */
-export interface AjpSettings extends ConnectionLimits {
+export interface AjpSettings extends ConnectionLimits, ExchangeLimits {
   name: string;
   host: string;
   port: number;
@@ -41,6 +43,7 @@ export const CONNECTION_DEFAULTS = {
   connectTimeoutMs: 5_000,
   replyTimeoutMs: 60_000,
   idleTimeoutMs: 7_200_000,
+  ...EXCHANGE_TIMEOUTS,
   secret: null,
   enabled: true,
 } as const;
@@ -95,28 +98,8 @@ export class AjpUpstream implements Upstream {
 
   /** Forwards the request over AJP13 (FORWARD_REQUEST with the secret, then the exchange). */
   send(req: UpstreamRequest): Promise<Response> {
-    const forward = buildForwardRequest({
-      method: req.method,
-      headers: req.headers,
-      backendUri: req.backendUri,
-      query: req.query,
-      client: req.client,
-      secret: this.settings.secret,
-      preserveHost: req.preserveHost,
-      backendHost: this.settings.host,
-      jvmRoute: req.jvmRoute,
-      requestId: req.requestId,
-      bodyLength: req.bodyLength,
-    });
-    return runExchange({
-      backend: this,
-      forward,
-      body: req.body,
-      bodyLength: req.bodyLength,
-      clientSignal: req.clientSignal,
-      warn: req.warn,
-      trace: req.trace,
-    });
+    admit(this, req);
+    return runExchange(this, req, buildForwardRequest(req, this.settings));
   }
 
   /** connected / error / disabled / idle (never connected yet). */

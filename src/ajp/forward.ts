@@ -6,65 +6,19 @@
  */
 import type { ForwardRequest, HeaderPair } from "../../codec/types.ts";
 import { forwardableRequestHeaders } from "../proxy/header_rules.ts";
+import { serverNameOf } from "../proxy/request_target.ts";
+import type { UpstreamRequest } from "../proxy/upstream.ts";
 
-/** Facts about the client connection, from the listener. */
-export interface ClientInfo {
-  remoteAddr: string;
-  remotePort: number;
-  /** The gateway's own address and port on this connection. */
-  localAddr: string;
-  localPort: number;
-  /** The gateway terminated TLS for this request. */
-  isSsl: boolean;
-  /** The TLS session, when the gateway terminated TLS and could read it. */
-  tls?: TlsSessionInfo;
-}
-
-/** What AJP's ssl_* attributes carry (H ajp_header.c; T AjpProcessor.prepareRequest). */
-export interface TlsSessionInfo {
-  /** Cipher suite name, e.g. TLS_AES_256_GCM_SHA384 (attribute 0x08). */
-  cipher: string;
-  /** Symmetric key size in bits (attribute 0x0B, an integer). */
-  keySize: number;
-  /** Protocol, e.g. TLSv1.3 (request attribute AJP_SSL_PROTOCOL). */
-  protocol: string;
-  /** Session id in hex (attribute 0x09), when known. */
-  sessionId?: string;
-  /** The client certificate chain in PEM (attribute 0x07), when one was presented. */
-  clientCertPem?: string;
-}
-
-/** Inputs beside the client request. */
-export interface ForwardInput {
-  method: string;
-  headers: Headers;
-  backendUri: string;
-  query: string | null;
-  client: ClientInfo;
+/** What the connection adds to every request: its secret and its own host name. */
+export interface ForwardSettings {
+  /** AJP secret sent as attribute 0x0C; null sends none. */
   secret: string | null;
-  /** Forward the client's Host (default); false sends the backend's host instead. */
-  preserveHost: boolean;
-  backendHost: string;
-  jvmRoute?: string;
-  /** Sent as `x-request-id` (replacing any the client sent). */
-  requestId?: string;
-  /** The request body's length: 0 when it has none, null when unknown (chunked). */
-  bodyLength: number | null;
-}
-
-/** The host name (no port) a request addresses, from Host or else the listener address. */
-export function serverNameOf(host: string | null, fallback: string): string {
-  if (!host) return fallback;
-  if (host.startsWith("[")) {
-    const end = host.indexOf("]");
-    return end > 0 ? host.slice(0, end + 1) : host;
-  }
-  const colon = host.indexOf(":");
-  return colon < 0 ? host : host.slice(0, colon);
+  /** Sent as Host when the route does not preserve the client's. */
+  host: string;
 }
 
 /** See module doc. */
-export function buildForwardRequest(input: ForwardInput): ForwardRequest {
+export function buildForwardRequest(input: UpstreamRequest, conn: ForwardSettings): ForwardRequest {
   const { client, headers } = input;
   const pairs: HeaderPair[] = forwardableRequestHeaders(headers);
   if (input.requestId !== undefined) {
@@ -80,8 +34,8 @@ export function buildForwardRequest(input: ForwardInput): ForwardRequest {
   }
   if (!input.preserveHost) {
     const i = pairs.findIndex(([n]) => n === "host");
-    if (i >= 0) pairs[i] = ["host", input.backendHost];
-    else pairs.push(["host", input.backendHost]);
+    if (i >= 0) pairs[i] = ["host", conn.host];
+    else pairs.push(["host", conn.host]);
   }
   const requestAttributes: HeaderPair[] = [
     // T AjpProcessor.prepareRequest: private attributes for getRemotePort()/getLocalAddr()
@@ -107,7 +61,7 @@ export function buildForwardRequest(input: ForwardInput): ForwardRequest {
       sslCipher: tls?.cipher,
       sslSession: tls?.sessionId,
       sslKeySize: tls?.keySize,
-      secret: input.secret ?? undefined,
+      secret: conn.secret ?? undefined,
       requestAttributes,
     },
   };

@@ -1,13 +1,15 @@
 /**
- * One TCP socket to an AJP13 backend with a reusable read buffer: whole packets in, byte
- * writes out. At most one read is outstanding at any time; while the socket is idle in a pool
- * that read doubles as the watch that notices EOF or stray bytes (pingora-pool style).
+ * One TCP socket to an AJP13 backend: whole packets in (framed in place by the codec's
+ * {@link FrameReader}), byte writes out, and a read deadline. At most one read is outstanding
+ * at any time; the pool may start it early to watch an idle socket (see {@link AjpLink.idleEnd}),
+ * and the next {@link AjpLink.readPacket} then continues it. Nothing here knows pools or
+ * exchanges (H ajp_link.c).
  * @module
  */
-import { ContainerCode, MAGIC_FROM_CONTAINER, PACKET_HEADER_SIZE } from "../../codec/constants.ts";
+import { ContainerCode, MAGIC_FROM_CONTAINER } from "../../codec/constants.ts";
 import { CPING_PACKET } from "../../codec/cping.ts";
-import { readFrameHeader } from "../../codec/frame.ts";
 import { AjpProtocolError } from "../../codec/errors.ts";
+import { FrameReader } from "../../codec/frame_reader.ts";
 import { GatewayError } from "../proxy/errors.ts";
 
 /** Why a link was closed; counted per connection. */
@@ -29,30 +31,16 @@ export interface LinkSocket {
   close(): void;
 }
 
-/** A socket with its packet reader. `name` labels errors with the connection's name. */
+/** A socket with its packet framer. `name` labels errors with the connection's name. */
 export class AjpLink {
   /** Scratch space for building outgoing packets: FORWARD_REQUEST plus a first body packet. */
   readonly out: Uint8Array;
-  /** Times the socket was returned to its pool; > 0 means it may have gone stale there. */
-  uses = 0;
-  /** Set when the socket is idle in a pool; used for idle timeouts. */
-  idleSince = 0;
-  /** Whether any byte of the current exchange arrived from the backend. */
-  received = false;
-  /**
-   * Called once by the pool's sweep (every 100 ms) if it finds a read from the backend under
-   * way, then cleared: the exchange uses it to start watching for the client going away,
-   * which is not worth its cost for exchanges that end sooner.
-   */
-  onWait: (() => void) | null = null;
-  private readonly buf: Uint8Array;
-  private start = 0;
-  private end = 0;
+  private readonly frames: FrameReader;
   private pending: Promise<number | null> | null = null;
   private closed = false;
   /** When the read in progress times out (performance.now() ms); 0 = no deadline. */
-  private readDeadline = 0;
-  private readTimeoutMs = 0;
+  private deadline = 0;
+  private deadlineMs = 0;
   private expired = false;
 
   constructor(
@@ -60,8 +48,7 @@ export class AjpLink {
     readonly name: string,
     readonly packetSize: number,
   ) {
-    // Room for several packets, so one socket read can carry many body chunks.
-    this.buf = new Uint8Array(Math.max(packetSize * 2, 65536));
+    this.frames = new FrameReader(MAGIC_FROM_CONTAINER, packetSize);
     this.out = new Uint8Array(packetSize * 2);
   }
 
@@ -70,12 +57,17 @@ export class AjpLink {
     return this.closed;
   }
 
-  /** Bytes received but not yet consumed as packets. */
+  /** Bytes received but not yet taken as packets. */
   get buffered(): number {
-    return this.end - this.start;
+    return this.frames.buffered;
   }
 
-  /** Writes all of `bytes`; a failure closes the link and throws a retryable-unknown error. */
+  /** Whether a socket read is under way. */
+  get reading(): boolean {
+    return this.pending !== null;
+  }
+
+  /** Writes all of `bytes`; a failure closes the link and throws a "closed" GatewayError. */
   async writeAll(bytes: Uint8Array): Promise<void> {
     let off = 0;
     try {
@@ -89,14 +81,27 @@ export class AjpLink {
   }
 
   /**
-   * Reads the next whole packet and returns its payload (without the 4-byte header). The view
-   * is valid until the next read. `timeoutMs` bounds the wait for each socket read (0 = none).
+   * Reads the next whole packet and returns its payload (without the 4-byte header), a view
+   * valid until the next read. Each socket read waits at most `timeoutMs` (0 = no limit) and
+   * never past `until` (a performance.now() time). A backend that closes with nothing of a
+   * packet buffered gives a "closed" error with retry "other_member" (the caller narrows it).
    */
-  async readPacket(timeoutMs: number): Promise<Uint8Array> {
-    await this.ensure(PACKET_HEADER_SIZE, timeoutMs);
-    const len = this.payloadLength();
-    await this.ensure(PACKET_HEADER_SIZE + len, timeoutMs);
-    return this.consume(len);
+  async readPacket(timeoutMs: number, until = Infinity): Promise<Uint8Array> {
+    for (;;) {
+      const payload = this.takeBufferedPacket();
+      if (payload !== null) return payload;
+      const n = await this.awaitRead(timeoutMs, until);
+      if (n === null) {
+        const clean = this.frames.buffered === 0;
+        this.close();
+        throw new GatewayError(
+          "closed",
+          `connection "${this.name}": backend closed the connection`,
+          { retry: clean ? "other_member" : "none" },
+        );
+      }
+      this.frames.filled(n);
+    }
   }
 
   /**
@@ -104,28 +109,12 @@ export class AjpLink {
    * reads the socket. Lets a response that arrived in one piece skip streaming.
    */
   takeBufferedPacket(): Uint8Array | null {
-    if (this.end - this.start < PACKET_HEADER_SIZE) return null;
-    const len = this.payloadLength();
-    if (this.end - this.start < PACKET_HEADER_SIZE + len) return null;
-    return this.consume(len);
-  }
-
-  /** The buffered packet header's payload length, checked against the packet size. */
-  private payloadLength(): number {
     try {
-      return readFrameHeader(this.buf, this.start, MAGIC_FROM_CONTAINER, this.packetSize);
+      return this.frames.next();
     } catch (err) {
       this.close();
       throw protocolError(this.name, err);
     }
-  }
-
-  /** Takes the buffered packet whose payload is `len` bytes; returns a view of the payload. */
-  private consume(len: number): Uint8Array {
-    const from = this.start + PACKET_HEADER_SIZE;
-    this.start = from + len;
-    if (this.start === this.end) this.start = this.end = 0;
-    return this.buf.subarray(from, from + len);
   }
 
   /**
@@ -145,17 +134,25 @@ export class AjpLink {
   }
 
   /**
-   * Starts the idle watch: a read that resolves only if the backend sends EOF or bytes while
-   * nobody is using the socket. `onEvent` runs then, unless the link was taken meanwhile.
+   * Starts the read that watches an idle socket and tells how it would end the socket: "eof",
+   * "stray_bytes" or "error". A later {@link readPacket} continues the same read, so the
+   * caller must ignore the outcome once it handed the link out again.
    */
-  watch(isIdle: () => boolean, onEvent: (reason: CloseReason) => void): void {
-    if (this.closed) return;
-    if (this.buffered > 0) return onEvent("stray_bytes");
-    const p = this.startRead();
-    p.then(
-      (n) => isIdle() && onEvent(n === null ? "eof" : "stray_bytes"),
-      () => isIdle() && onEvent("error"),
-    );
+  idleEnd(): Promise<CloseReason> {
+    if (this.closed) return Promise.resolve("error");
+    if (this.frames.buffered > 0) return Promise.resolve("stray_bytes");
+    return this.startRead().then((n) => n === null ? "eof" : "stray_bytes", () => "error");
+  }
+
+  /**
+   * Ends the read in progress if its deadline passed: the socket is closed, the pending read
+   * fails and the reader gets a "timeout" error. Called by the pool's sweep, so a read costs
+   * no timer of its own.
+   */
+  expire(now: number): void {
+    if (this.deadline === 0 || now < this.deadline) return;
+    this.expired = true;
+    this.close();
   }
 
   /** Closes the socket; pending reads end with an error that is ignored. */
@@ -171,51 +168,20 @@ export class AjpLink {
 
   private startRead(): Promise<number | null> {
     if (this.pending) return this.pending;
-    if (this.start > 0 && this.end === this.buf.length) {
-      this.buf.copyWithin(0, this.start, this.end);
-      this.end -= this.start;
-      this.start = 0;
-    }
-    const p = this.socket.read(this.buf.subarray(this.end));
-    p.catch(() => {}); // observed by the awaiting reader or the watch
+    const p = this.socket.read(this.frames.space());
+    p.catch(() => {}); // observed by the awaiting reader or the idle watch
     this.pending = p;
     return p;
   }
 
-  private async ensure(need: number, timeoutMs: number): Promise<void> {
-    if (this.end - this.start >= need) return;
-    if (this.start + need > this.buf.length) {
-      this.buf.copyWithin(0, this.start, this.end);
-      this.end -= this.start;
-      this.start = 0;
-    }
-    while (this.end - this.start < need) {
-      if (this.closed) {
-        throw new GatewayError("closed", `connection "${this.name}": socket closed`);
-      }
-      const n = await this.awaitRead(timeoutMs);
-      if (n === null) {
-        this.close();
-        throw new GatewayError(
-          "closed",
-          `connection "${this.name}": backend closed the connection`,
-          { retryable: !this.received },
-        );
-      }
-      this.received = true;
-      this.end += n;
-    }
-  }
-
-  /**
-   * Awaits the outstanding read. With `timeoutMs` > 0 it sets a deadline that the pool's
-   * sweeper enforces with {@link expire} (no timer per read on the hot path).
-   */
-  private async awaitRead(timeoutMs: number): Promise<number | null> {
+  private async awaitRead(timeoutMs: number, until: number): Promise<number | null> {
+    if (this.closed) throw new GatewayError("closed", `connection "${this.name}": socket closed`);
     const p = this.startRead();
-    if (timeoutMs > 0) {
-      this.readDeadline = performance.now() + timeoutMs;
-      this.readTimeoutMs = timeoutMs;
+    if (timeoutMs > 0 || until !== Infinity) {
+      const now = performance.now();
+      const byTimeout = timeoutMs > 0 ? now + timeoutMs : Infinity;
+      this.deadline = Math.min(byTimeout, until);
+      this.deadlineMs = Math.round(this.deadline - now);
     }
     try {
       return await p;
@@ -224,41 +190,24 @@ export class AjpLink {
       if (this.expired) {
         throw new GatewayError(
           "timeout",
-          `connection "${this.name}": no reply from backend within ${this.readTimeoutMs} ms`,
+          `connection "${this.name}": no reply from backend within ${this.deadlineMs} ms`,
         );
       }
       throw new GatewayError("closed", `connection "${this.name}": read from backend failed`, {
         cause: err,
-        retryable: !this.received,
+        retry: this.frames.buffered === 0 ? "other_member" : "none",
       });
     } finally {
-      this.readDeadline = 0;
+      this.deadline = 0;
       this.pending = null;
     }
   }
-
-  /**
-   * Called by the pool's sweep for a link in use: runs {@link onWait} if a read is under way,
-   * and ends a read whose deadline passed (the socket is closed, the pending read fails and
-   * the reader gets a timeout error).
-   */
-  sweep(now: number): void {
-    if (this.pending && this.onWait) {
-      const onWait = this.onWait;
-      this.onWait = null;
-      onWait();
-    }
-    if (this.readDeadline === 0 || now < this.readDeadline) return;
-    this.expired = true;
-    this.close();
-  }
 }
 
-function protocolError(name: string, err: unknown): GatewayError {
+/** A GatewayError for a malformed packet from the backend named `name`. */
+export function protocolError(name: string, err: unknown): GatewayError {
   const detail = err instanceof AjpProtocolError ? err.message : String(err);
   return new GatewayError("protocol", `connection "${name}": malformed AJP packet: ${detail}`, {
     cause: err,
   });
 }
-
-export { protocolError };

@@ -1,7 +1,10 @@
 /**
- * A bounded pool of reusable backend links for one connection. Idle links are kept LIFO and
- * watched: EOF or stray bytes evict them at once. Callers beyond `max` wait up to
- * `acquireTimeoutMs`, then get a 503 with Retry-After.
+ * A bounded pool of reusable backend links for one connection, and everything kept about
+ * them: idle links are kept LIFO and watched (EOF or stray bytes evict them at once, pingora
+ * style), idle ones older than `idleTimeoutMs` are closed, and one sweep every 100 ms
+ * enforces the read deadlines of links in use and ticks their exchanges' own clocks. Callers
+ * beyond `max` wait up to `acquireTimeoutMs`, then get a 503 with Retry-After. An exchange
+ * ends with {@link Pool.finish}, the one place where a link is reused or closed.
  * @module
  */
 import type { AjpLink, CloseReason } from "./link.ts";
@@ -21,6 +24,8 @@ export interface PoolOptions {
   initial?: number;
   /** CPING/CPONG probing of links. Default mode "none". */
   ping?: PingPolicy;
+  /** Period of the sweep over links in use, in ms. Default 100. */
+  sweepMs?: number;
 }
 
 /**
@@ -47,8 +52,34 @@ export interface PoolStats {
   closed: Record<CloseReason, number>;
 }
 
+/** How an exchange ended: "reuse" (END_RESPONSE with reuse=1) or why the link must close. */
+export type Ending = "reuse" | CloseReason;
+
+/** Told by the pool's sweep about the link it holds (clock ticks, every `sweepMs`). */
+export interface LinkWatcher {
+  /** `reading`: a read from the backend is under way on the link. */
+  tick(now: number, reading: boolean): void;
+}
+
+/** A link handed out by {@link Pool.acquire}, with what the pool keeps about it. */
+export interface Lease {
+  readonly link: AjpLink;
+  /** Times the link was reused; > 0 means it may have gone stale while idle. */
+  readonly uses: number;
+  /** Ticked by the sweep while the link is out; set by the exchange holding it. */
+  watcher: LinkWatcher | null;
+}
+
+/** The pool's record of one link. */
+interface Entry extends Lease {
+  uses: number;
+  idleSince: number;
+  /** The pool generation the link was opened in; older ones close on release. */
+  born: number;
+}
+
 interface Waiter {
-  resolve(link: AjpLink | null): void;
+  resolve(entry: Entry | null): void;
   timer: ReturnType<typeof setTimeout>;
 }
 
@@ -57,8 +88,10 @@ export type LinkFactory = () => Promise<AjpLink>;
 
 /** See module doc. */
 export class Pool {
-  private readonly idle: AjpLink[] = [];
+  private readonly idle: Entry[] = [];
   private readonly waiters: Waiter[] = [];
+  /** Links handed out, for the sweep. */
+  private readonly lent = new Set<Entry>();
   private busy = 0;
   private opened = 0;
   private closedCount: Record<CloseReason, number> = {
@@ -75,28 +108,23 @@ export class Pool {
   private shut = false;
   /** Bumped by reset: links handed out before it are closed when released. */
   private generation = 0;
-  private readonly born = new WeakMap<AjpLink, number>();
-  private sweeper: ReturnType<typeof setInterval> | undefined;
-  /** Links handed out, for the reply-deadline sweep. */
-  private readonly lent = new Set<AjpLink>();
-  private readonly deadlines: ReturnType<typeof setInterval>;
-  private pinger: ReturnType<typeof setInterval> | undefined;
+  private readonly timers: ReturnType<typeof setInterval>[] = [];
 
   constructor(readonly options: PoolOptions, private readonly open: LinkFactory) {
     if (options.idleTimeoutMs > 0) {
       const every = Math.min(Math.max(options.idleTimeoutMs / 4, 250), 60_000);
-      this.sweeper = setInterval(() => this.sweepIdle(), every);
-      Deno.unrefTimer(this.sweeper as unknown as number);
+      this.every(every, () => this.sweepIdle());
     }
-    // Reply timeouts: one sweep every 100 ms instead of a timer per socket read.
-    this.deadlines = setInterval(() => {
+    // Deadlines of links in use: one sweep instead of a timer per socket read.
+    this.every(options.sweepMs ?? 100, () => {
       const now = performance.now();
-      for (const link of this.lent) link.sweep(now);
-    }, 100);
-    Deno.unrefTimer(this.deadlines as unknown as number);
+      for (const e of this.lent) {
+        e.link.expire(now);
+        e.watcher?.tick(now, e.link.reading);
+      }
+    });
     if (options.ping?.mode === "interval") {
-      this.pinger = setInterval(() => this.pingIdle(), options.ping.intervalMs);
-      Deno.unrefTimer(this.pinger as unknown as number);
+      this.every(options.ping.intervalMs, () => this.pingIdle());
     }
   }
 
@@ -112,71 +140,57 @@ export class Pool {
   }
 
   /** Takes an idle link, opens a new one, or waits for one. `fresh` skips idle links. */
-  async acquire(fresh = false): Promise<AjpLink> {
+  async acquire(fresh = false): Promise<Lease> {
     if (this.shut) {
       throw new GatewayError("unavailable", `connection "${this.options.name}" is closed`);
     }
     while (!fresh) {
-      const link = this.idle.pop();
-      if (!link) break;
-      this.busy++;
-      this.lent.add(link);
-      if (await this.usable(link)) return link;
-      this.busy--;
-      this.lent.delete(link);
+      const entry = this.idle.pop();
+      if (!entry) break;
+      this.lend(entry);
+      if (await this.usable(entry)) return entry;
+      this.unlend(entry);
       this.closedCount.ping_failed++;
     }
     if (this.options.max === null || this.busy + this.idle.length < this.options.max) {
       return await this.openLink();
     }
     if (fresh && this.idle.length > 0) {
-      this.destroyIdle(this.idle.shift()!, "reset");
+      this.closeIdleLink(this.idle.shift()!, "reset");
       return await this.openLink();
     }
-    const link = await this.wait();
-    if (link) return link;
+    const entry = await this.wait();
+    if (entry) return entry;
     return await this.openLink();
   }
 
-  /** Returns a link after END_RESPONSE with reuse=1 and nothing pending. */
-  release(link: AjpLink): void {
-    link.onWait = null;
-    if (link.isClosed || this.shut || link.buffered > 0) {
-      return this.destroy(link, link.buffered > 0 ? "stray_bytes" : "error");
-    }
-    if (this.born.get(link) !== this.generation) return this.destroy(link, "reset");
-    link.uses++;
+  /**
+   * Ends the use of a lease: "reuse" puts the link back (or hands it to a waiter) when it is
+   * clean, open and of the current generation; any other ending closes it with that reason.
+   */
+  finish(lease: Lease, ending: Ending): void {
+    const entry = lease as Entry;
+    entry.watcher = null;
+    const link = entry.link;
+    if (ending !== "reuse") return this.destroy(entry, ending);
+    if (link.isClosed || this.shut) return this.destroy(entry, "error");
+    if (link.buffered > 0) return this.destroy(entry, "stray_bytes");
+    if (entry.born !== this.generation) return this.destroy(entry, "reset");
+    entry.uses++;
     const waiter = this.waiters.shift();
     if (waiter) {
       clearTimeout(waiter.timer);
-      return waiter.resolve(link);
+      return waiter.resolve(entry);
     }
-    this.busy--;
-    this.lent.delete(link);
-    link.idleSince = performance.now();
-    this.idle.push(link);
-    link.watch(
-      () => this.idle.includes(link),
-      (reason) => this.evict(link, reason),
-    );
+    this.unlend(entry);
+    entry.idleSince = performance.now();
+    this.idle.push(entry);
+    entry.link.idleEnd().then((reason) => this.evict(entry, reason));
   }
 
-  /** Closes a busy link and frees its slot for a waiter. */
-  destroy(link: AjpLink, reason: CloseReason): void {
-    link.onWait = null;
-    link.close();
-    this.busy--;
-    this.lent.delete(link);
-    this.closedCount[reason]++;
-    this.wakeOne();
-  }
-
-  /** Closes all idle links; busy ones close when released. */
+  /** Closes all idle links; busy ones close when their exchange ends. */
   closeIdle(reason: CloseReason): void {
-    for (const link of this.idle.splice(0)) {
-      link.close();
-      this.closedCount[reason]++;
-    }
+    for (const entry of this.idle.splice(0)) this.closeIdleLink(entry, reason);
   }
 
   /**
@@ -193,17 +207,14 @@ export class Pool {
   async fill(): Promise<void> {
     const want = this.options.initial ?? 0;
     while (!this.shut && this.idle.length + this.busy < want) {
-      const link = await this.openLink();
-      this.release(link);
+      this.finish(await this.openLink(), "reuse");
     }
   }
 
   /** Stops the pool: closes idle links, fails waiters, closes busy links on release. */
   shutdown(): void {
     this.shut = true;
-    if (this.sweeper !== undefined) clearInterval(this.sweeper);
-    clearInterval(this.deadlines);
-    if (this.pinger !== undefined) clearInterval(this.pinger);
+    for (const t of this.timers.splice(0)) clearInterval(t);
     this.closeIdle("shutdown");
     for (const w of this.waiters.splice(0)) {
       clearTimeout(w.timer);
@@ -211,25 +222,49 @@ export class Pool {
     }
   }
 
+  private every(ms: number, run: () => void): void {
+    const t = setInterval(run, ms);
+    Deno.unrefTimer(t as unknown as number);
+    this.timers.push(t);
+  }
+
+  private lend(entry: Entry): void {
+    this.busy++;
+    this.lent.add(entry);
+  }
+
+  /** Takes a link off the busy count (it went idle, or closed). */
+  private unlend(entry: Entry): void {
+    this.busy--;
+    this.lent.delete(entry);
+  }
+
+  /** Closes a busy link and frees its slot for a waiter. */
+  private destroy(entry: Entry, reason: CloseReason): void {
+    entry.watcher = null;
+    entry.link.close();
+    this.unlend(entry);
+    this.closedCount[reason]++;
+    this.wakeOne();
+  }
+
   /** `prepost`: a link idle longer than the threshold must answer CPING first. */
-  private async usable(link: AjpLink): Promise<boolean> {
+  private async usable(entry: Entry): Promise<boolean> {
     const ping = this.options.ping;
     if (!ping || ping.mode !== "prepost") return true;
-    if (performance.now() - link.idleSince < ping.intervalMs) return true;
-    return await link.cping(ping.timeoutMs);
+    if (performance.now() - entry.idleSince < ping.intervalMs) return true;
+    return await entry.link.cping(ping.timeoutMs);
   }
 
   /** `interval`: probes each idle link; one without CPONG is closed. */
   private async pingIdle(): Promise<void> {
     const ping = this.options.ping!;
-    for (const link of this.idle.splice(0)) {
-      this.busy++;
-      this.lent.add(link);
-      if (await link.cping(ping.timeoutMs)) {
-        this.release(link);
+    for (const entry of this.idle.splice(0)) {
+      this.lend(entry);
+      if (await entry.link.cping(ping.timeoutMs)) {
+        this.finish(entry, "reuse");
       } else {
-        this.busy--;
-        this.lent.delete(link);
+        this.unlend(entry);
         this.closedCount.ping_failed++;
         this.wakeOne();
       }
@@ -237,93 +272,83 @@ export class Pool {
     if (this.idle.length + this.busy < (this.options.initial ?? 0)) this.fill().catch(() => {});
   }
 
-  private async openLink(): Promise<AjpLink> {
+  private async openLink(): Promise<Entry> {
     this.busy++;
+    let entry: Entry | null = null;
     try {
       const link = await this.open();
-      this.lent.add(link);
-      if (
-        this.options.ping?.mode === "connect" && !(await link.cping(this.options.ping.timeoutMs))
-      ) {
+      entry = { link, uses: 0, idleSince: 0, born: this.generation, watcher: null };
+      this.lent.add(entry); // from here the sweep enforces the CPING deadline
+      const ping = this.options.ping;
+      if (ping?.mode === "connect" && !(await link.cping(ping.timeoutMs))) {
         this.closedCount.ping_failed++;
-        this.lent.delete(link);
         throw new GatewayError(
           "unavailable",
           `connection "${this.options.name}": no CPONG after connect`,
-          {
-            retryAfter: 1,
-          },
+          { retryAfter: 1 },
         );
       }
       this.opened++;
-      this.born.set(link, this.generation);
-      return link;
+      return entry;
     } catch (err) {
+      if (entry) this.lent.delete(entry);
       this.busy--;
       this.wakeOne();
       throw err;
     }
   }
 
-  private wait(): Promise<AjpLink | null> {
+  private wait(): Promise<Entry | null> {
     return new Promise((resolve, reject) => {
+      const { name, max, acquireTimeoutMs } = this.options;
       const waiter: Waiter = {
         resolve,
         timer: setTimeout(() => {
           const i = this.waiters.indexOf(waiter);
           if (i >= 0) this.waiters.splice(i, 1);
-          const secs = Math.max(1, Math.ceil(this.options.acquireTimeoutMs / 1000));
           reject(
             new GatewayError(
               "pool_exhausted",
-              `connection "${this.options.name}": all ${this.options.max} backend sockets busy for ${this.options.acquireTimeoutMs} ms`,
-              { retryAfter: secs },
+              `connection "${name}": all ${max} backend sockets busy for ${acquireTimeoutMs} ms`,
+              { retryAfter: Math.max(1, Math.ceil(acquireTimeoutMs / 1000)) },
             ),
           );
-        }, this.options.acquireTimeoutMs),
+        }, acquireTimeoutMs),
       };
       this.waiters.push(waiter);
     });
   }
 
-  /** A slot was freed: the first waiter opens a new link in it (resolve(null)). */
+  /** A slot was freed: the first waiter gets an idle link, or opens a new one (null). */
   private wakeOne(): void {
     if (this.shut) return;
-    const idle = this.idle.pop();
     const waiter = this.waiters.shift();
-    if (!waiter) {
-      if (idle) this.idle.push(idle);
-      return;
-    }
+    if (!waiter) return;
     clearTimeout(waiter.timer);
-    if (idle) {
-      this.busy++;
-      this.lent.add(idle);
-      waiter.resolve(idle);
-    } else {
-      waiter.resolve(null);
-    }
+    const entry = this.idle.pop();
+    if (entry) this.lend(entry);
+    waiter.resolve(entry ?? null);
   }
 
-  private evict(link: AjpLink, reason: CloseReason): void {
-    const i = this.idle.indexOf(link);
-    if (i < 0) return;
+  private evict(entry: Entry, reason: CloseReason): void {
+    const i = this.idle.indexOf(entry);
+    if (i < 0) return; // handed out again meanwhile: its reader owns the outcome
     this.idle.splice(i, 1);
-    this.destroyIdle(link, reason);
+    this.closeIdleLink(entry, reason);
   }
 
-  private destroyIdle(link: AjpLink, reason: CloseReason): void {
-    link.close();
+  private closeIdleLink(entry: Entry, reason: CloseReason): void {
+    entry.link.close();
     this.closedCount[reason]++;
   }
 
   private sweepIdle(): void {
     const limit = performance.now() - this.options.idleTimeoutMs;
     for (let i = this.idle.length - 1; i >= 0; i--) {
-      const link = this.idle[i];
-      if (link.idleSince <= limit) {
+      const entry = this.idle[i];
+      if (entry.idleSince <= limit) {
         this.idle.splice(i, 1);
-        this.destroyIdle(link, "idle_timeout");
+        this.closeIdleLink(entry, "idle_timeout");
       }
     }
     if (this.idle.length + this.busy < (this.options.initial ?? 0)) this.fill().catch(() => {});

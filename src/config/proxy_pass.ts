@@ -8,7 +8,11 @@
  * `packetsize` (8192-65536, multiple of 1024), `name` (connection name, default HOST-PORT),
  * `preservehost` (on|off, default on), `min` (sockets kept open, default 0),
  * `ping` (none|connect|prepost|interval, default none), `pingtimeout` (ms, default 5000),
- * `pinginterval` (ms, default 10000: the idle time before a prepost CPING, or the period).
+ * `pinginterval` (ms, default 10000: the idle time before a prepost CPING, or the period),
+ * `headtimeout` (ms, default 60000: from the last request byte sent to the complete response
+ * head), `bodytimeout` (ms, default 60000: the longest wait for the client's next request-body
+ * bytes while the backend asks for them; 408 before the head), `writetimeout` (ms, default
+ * 60000: the longest time a client may read nothing of a streamed response before it is cut).
  * @module
  */
 import { validatePacketSize } from "../../codec/packet_size.ts";
@@ -128,6 +132,15 @@ export function parseProxyPass(spec: string): ProxyPass {
         break;
       case "pinginterval":
         backend.ping = { ...pingOf(backend), intervalMs: int(1, 86_400_000) };
+        break;
+      case "headtimeout":
+        backend.headTimeoutMs = int(1, 86_400_000);
+        break;
+      case "bodytimeout":
+        backend.bodyTimeoutMs = int(1, 86_400_000);
+        break;
+      case "writetimeout":
+        backend.writeTimeoutMs = int(1, 86_400_000);
         break;
       case "preservehost":
         if (value !== "on" && value !== "off") throw bad("expected on or off");

@@ -9,15 +9,16 @@
  */
 import { GatewayError } from "../proxy/errors.ts";
 import type { AccessTrace } from "../observe/access_trace.ts";
-import { forwardableRequestHeaders, keepResponseHeader } from "../proxy/header_rules.ts";
+import { clientResponseHeaders, forwardableRequestHeaders } from "../proxy/header_rules.ts";
 import { Health } from "../proxy/health.ts";
 import { Semaphore } from "./semaphore.ts";
-import type {
-  ConnectionLimits,
-  Upstream,
-  UpstreamCounters,
-  UpstreamRequest,
-  UpstreamState,
+import {
+  admit,
+  type ConnectionLimits,
+  type Upstream,
+  type UpstreamCounters,
+  type UpstreamRequest,
+  type UpstreamState,
 } from "../proxy/upstream.ts";
 
 /** Settings of an HTTP(S) connection. */
@@ -104,6 +105,7 @@ export class HttpUpstream implements Upstream {
   }
 
   async send(req: UpstreamRequest): Promise<Response> {
+    admit(this, req);
     const { protocol, host, port, path, name, replyTimeoutMs } = this.settings;
     this.counters.requests++;
     await this.semaphore.acquire();
@@ -160,10 +162,8 @@ export class HttpUpstream implements Upstream {
       clientSignal?.removeEventListener("abort", onClientAbort);
     }
     this.health.ok();
-    const out = new Headers();
-    const isHead = req.method === "HEAD";
     // Headers iteration yields each Set-Cookie separately (Fetch standard).
-    for (const [k, v] of res.headers) if (keepResponseHeader(k, isHead)) out.append(k, v);
+    const out = clientResponseHeaders(res.headers, req.method === "HEAD");
     const trace = req.trace;
     if (!res.body) {
       release();

@@ -1,6 +1,6 @@
 /**
  * The gateway's one error type. It carries what went wrong (`kind`), on which side
- * (`source`), whether a retry on another socket is safe, and the HTTP status it maps to, so
+ * (`source`), where the request may be sent again (`retry`), and the HTTP status it maps to, so
  * that a single `onError` turns any failure into a short plain-text answer.
  * @module
  */
@@ -17,7 +17,15 @@ export type GatewayErrorKind =
   | "protocol"
   | "closed"
   | "client_aborted"
+  | "request_timeout"
   | "internal";
+
+/**
+ * Where a failed request may go again, decided once from what happened (pingora's
+ * RetryType): on a fresh socket of the same connection (a stale pooled socket), to another
+ * balancer member (nothing unrepeatable reached the backend), or nowhere.
+ */
+export type Retry = "same_connection" | "other_member" | "none";
 
 /** Which side caused the error. */
 export type ErrorSource = "upstream" | "downstream" | "internal";
@@ -33,6 +41,7 @@ const STATUS: Record<GatewayErrorKind, number> = {
   protocol: 502,
   closed: 502,
   client_aborted: 400,
+  request_timeout: 408,
   internal: 500,
 };
 
@@ -40,8 +49,8 @@ const STATUS: Record<GatewayErrorKind, number> = {
 export interface GatewayErrorOptions {
   /** Default: "upstream" for backend kinds, "downstream" for request kinds. */
   source?: ErrorSource;
-  /** Safe to retry on a fresh socket. Default false. */
-  retryable?: boolean;
+  /** Where the request may be sent again. Default "none". */
+  retry?: Retry;
   /** Seconds for a `Retry-After` header on the error response. */
   retryAfter?: number;
   cause?: unknown;
@@ -52,14 +61,14 @@ export class GatewayError extends Error {
   override readonly name = "GatewayError";
   readonly kind: GatewayErrorKind;
   readonly source: ErrorSource;
-  readonly retryable: boolean;
+  readonly retry: Retry;
   readonly retryAfter: number | undefined;
 
   constructor(kind: GatewayErrorKind, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.kind = kind;
     this.source = options.source ?? defaultSource(kind);
-    this.retryable = options.retryable ?? false;
+    this.retry = options.retry ?? "none";
     this.retryAfter = options.retryAfter;
   }
 
@@ -83,6 +92,7 @@ function defaultSource(kind: GatewayErrorKind): ErrorSource {
     case "header_too_large":
     case "no_route":
     case "client_aborted":
+    case "request_timeout":
       return "downstream";
     case "internal":
       return "internal";
@@ -91,7 +101,18 @@ function defaultSource(kind: GatewayErrorKind): ErrorSource {
   }
 }
 
-/** Wraps anything thrown into a GatewayError, keeping GatewayErrors as they are. */
-export function toGatewayError(err: unknown, fallback: GatewayErrorKind, message: string) {
-  return err instanceof GatewayError ? err : new GatewayError(fallback, message, { cause: err });
+/** The message of anything thrown, for error texts (`String(err)` for non-errors). */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The proxy's one error answer, for the plain and the TLS listener alike: a GatewayError's
+ * own short plain-text response; anything else is a bug, reported to `warn` and answered 500
+ * without internals.
+ */
+export function proxyErrorResponse(err: unknown, warn: (message: string) => void): Response {
+  if (err instanceof GatewayError) return err.toResponse();
+  warn(`proxy: unexpected error: ${messageOf(err)}`);
+  return new GatewayError("internal", "internal gateway error").toResponse();
 }

@@ -5,8 +5,8 @@
  * a request that cannot be represented gets a 400, a handler that throws a 500.
  * @module
  */
-import type { ClientInfo } from "../ajp/forward.ts";
-import { GatewayError } from "../proxy/errors.ts";
+import type { ClientInfo } from "../proxy/client_info.ts";
+import { GatewayError, proxyErrorResponse } from "../proxy/errors.ts";
 import { type NodeServerRequest, toWebRequest } from "./node_request.ts";
 import {
   type NodeServerResponse,
@@ -52,12 +52,7 @@ export async function serveNodeExchange(
     release = web.release;
     response = await handler(web.request, client);
   } catch (err) {
-    if (!(err instanceof GatewayError)) {
-      hooks.warn(`tls: handler failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    response = err instanceof GatewayError
-      ? err.toResponse()
-      : new GatewayError("internal", "internal gateway error").toResponse();
+    response = proxyErrorResponse(err, hooks.warn);
   }
   try {
     if (aborter.signal.aborted) {

@@ -27,7 +27,7 @@
 import { createSecureServer, type ServerHttp2Session } from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
-import type { ClientInfo } from "../ajp/forward.ts";
+import type { ClientInfo } from "../proxy/client_info.ts";
 import { serveNodeExchange, type TlsHandler } from "./node_exchange.ts";
 import type { NodeServerRequest } from "./node_request.ts";
 import type { NodeServerResponse } from "./node_response.ts";

@@ -15,6 +15,7 @@ import { Semaphore } from "./semaphore.ts";
 import {
   admit,
   type ConnectionLimits,
+  type SocketStats,
   type Upstream,
   type UpstreamCounters,
   type UpstreamRequest,
@@ -75,6 +76,10 @@ export class HttpUpstream implements Upstream {
 
   get inFlight(): number {
     return this.semaphore.inUse;
+  }
+
+  poolStats(): SocketStats {
+    return { idle: 0, busy: this.semaphore.inUse, waiting: this.semaphore.waiting };
   }
 
   sockets(): { idle: number; busy: number } {

@@ -5,7 +5,6 @@
  * reason, connection states, balancer member states and process memory.
  * @module
  */
-import { AjpUpstream } from "../ajp/ajp_upstream.ts";
 import { Balancer } from "../proxy/balancer.ts";
 import type { GatewayRuntime } from "../proxy/runtime.ts";
 import type { Upstream } from "../proxy/upstream.ts";
@@ -66,7 +65,7 @@ export class GatewayMetrics {
         "gauge",
         function* () {
           for (const u of upstreams()) {
-            const s = u instanceof AjpUpstream ? u.poolStats() : { ...u.sockets(), waiting: 0 };
+            const s = u.poolStats();
             yield [{ connection: u.name, state: "idle" }, s.idle];
             yield [{ connection: u.name, state: "busy" }, s.busy];
             yield [{ connection: u.name, state: "waiting" }, s.waiting];
@@ -81,12 +80,8 @@ export class GatewayMetrics {
         "counter",
         function* () {
           for (const u of upstreams()) {
-            if (u instanceof AjpUpstream) {
-              yield [
-                { connection: u.name },
-                u.poolStats().opened,
-              ];
-            }
+            const opened = u.poolStats().opened;
+            if (opened !== undefined) yield [{ connection: u.name }, opened];
           }
         },
       ),
@@ -98,8 +93,7 @@ export class GatewayMetrics {
         "counter",
         function* () {
           for (const u of upstreams()) {
-            if (!(u instanceof AjpUpstream)) continue;
-            for (const [reason, n] of Object.entries(u.poolStats().closed)) {
+            for (const [reason, n] of Object.entries(u.poolStats().closed ?? {})) {
               yield [{
                 connection: u.name,
                 reason,

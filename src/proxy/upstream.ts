@@ -67,6 +67,17 @@ export interface UpstreamCounters {
   bytesOut: number;
 }
 
+/** Socket counters of a connection, whatever its kind. */
+export interface SocketStats {
+  idle: number;
+  busy: number;
+  /** Requests waiting for a socket. */
+  waiting: number;
+  opened?: number;
+  /** Sockets closed, by reason. */
+  closed?: Record<string, number>;
+}
+
 /** Where a route sends its requests: a connection or a balancer. */
 export interface RouteTarget {
   readonly name: string;
@@ -98,6 +109,8 @@ export interface Upstream extends RouteTarget {
   readonly inFlight: number;
   /** Idle and busy sockets. */
   sockets(): { idle: number; busy: number };
+  /** Socket counters for metrics; `opened` and `closed` only where the gateway owns sockets. */
+  poolStats(): SocketStats;
   /** Puts the connection in error (and starts its recovery probe). */
   markError(message: string): void;
   warmUp(): void;

@@ -21,6 +21,7 @@ import {
   type UpstreamRequest,
   type UpstreamState,
 } from "../proxy/upstream.ts";
+import { hostLiteral, hostPort } from "../proxy/host_port.ts";
 
 /** Settings of an HTTP(S) connection. */
 export interface HttpUpstreamSettings extends ConnectionLimits {
@@ -122,7 +123,7 @@ export class HttpUpstream implements Upstream {
         if (this.closed && this.semaphore.inUse === 0) this.client.close();
       }
     };
-    const url = `${protocol}://${hostPart(host)}:${port}${path}${req.backendUri}` +
+    const url = `${protocol}://${hostPort(host, port)}${path}${req.backendUri}` +
       (req.query === null ? "" : `?${req.query}`);
     const headers = this.requestHeaders(req);
     const abort = new AbortController();
@@ -196,7 +197,7 @@ export class HttpUpstream implements Upstream {
     }
     const clientHost = req.headers.get("host");
     if (!req.preserveHost || !clientHost) {
-      h.set("host", `${hostPart(this.settings.host)}:${this.settings.port}`);
+      h.set("host", `${hostLiteral(this.settings.host)}:${this.settings.port}`);
     }
     h.set("x-forwarded-for", req.client.remoteAddr);
     h.set("x-forwarded-proto", req.client.isSsl ? "https" : "http");
@@ -277,8 +278,4 @@ export class HttpUpstream implements Upstream {
       );
     }
   }
-}
-
-function hostPart(host: string): string {
-  return host.includes(":") ? `[${host}]` : host;
 }

@@ -14,6 +14,7 @@ import {
   watchEnd,
   writeWebResponse,
 } from "./node_response.ts";
+import { hostPort } from "../proxy/host_port.ts";
 
 /** Answers a request, as `Deno.serve`'s handler does. */
 export type TlsHandler = (req: Request, client: ClientInfo) => Promise<Response>;
@@ -69,8 +70,7 @@ export async function serveNodeExchange(
 }
 
 function authorityOf(client: ClientInfo): string {
-  const host = client.localAddr.includes(":") ? `[${client.localAddr}]` : client.localAddr;
-  return `${host}:${client.localPort}`;
+  return hostPort(client.localAddr, client.localPort);
 }
 
 function ignore(): void {}

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import type { BalancerInput } from "../db/mod.ts";
 import { startTestGateway } from "./support/gateway.ts";
 import { startTomcat, tomcatAvailable, type TomcatInstance } from "./support/tomcat.ts";
+import { waitUntil } from "./support/wait.ts";
 
 const SECRET = "balancer-secret";
 const skip = tomcatAvailable();
@@ -132,7 +133,7 @@ Deno.test({
       await t1.kill();
       for (let i = 0; i < 10; i++) assert.equal((await get("/app/probe/sb")).body?.servedBy, "t2");
       await t1.restart();
-      await waitFor(
+      await waitUntil(
         () => gw.runtime.storedUpstream("t1")!.state === "connected",
         "t1 back",
         15_000,
@@ -182,7 +183,7 @@ Deno.test({
     await t.step("restart t2: back in rotation after its probe, without a request", async () => {
       await t2.restart();
       const t0 = performance.now();
-      await waitFor(
+      await waitUntil(
         () => gw.runtime.storedUpstream("t2")!.state === "connected",
         "t2 probe",
         20_000,
@@ -194,15 +195,3 @@ Deno.test({
     });
   },
 });
-
-async function waitFor(
-  cond: () => boolean | Promise<boolean>,
-  what: string,
-  ms: number,
-): Promise<void> {
-  const end = performance.now() + ms;
-  while (!(await cond())) {
-    if (performance.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -7,7 +7,7 @@
 import { CPING_PACKET, CPONG_PACKET } from "../../codec/cping.ts";
 import { AjpLink } from "./link.ts";
 import { buildForwardRequest } from "./forward.ts";
-import { GatewayError } from "../proxy/errors.ts";
+import { GatewayError, messageOf } from "../proxy/errors.ts";
 import { Health } from "../proxy/health.ts";
 import { EXCHANGE_TIMEOUTS, type ExchangeLimits, runExchange } from "./exchange.ts";
 import {
@@ -174,7 +174,7 @@ export class AjpUpstream implements Upstream {
       }
       if (!buf.every((b, i) => b === CPONG_PACKET[i])) throw new Error("unexpected CPONG bytes");
     } catch (err) {
-      const what = err instanceof Error ? err.message : String(err);
+      const what = messageOf(err);
       throw new Error(`connection "${name}": probe of ${host}:${port} failed: ${what}`);
     } finally {
       try {
@@ -196,9 +196,7 @@ export class AjpUpstream implements Upstream {
       });
     } catch (err) {
       const timedOut = err instanceof DOMException && err.name === "TimeoutError";
-      const what = timedOut
-        ? `timed out after ${connectTimeoutMs} ms`
-        : (err instanceof Error ? err.message : String(err));
+      const what = timedOut ? `timed out after ${connectTimeoutMs} ms` : messageOf(err);
       const message = `connection "${name}": cannot connect to ${host}:${port}: ${what}`;
       this.markError(message);
       throw new GatewayError("unavailable", message, { cause: err, retryAfter: 1 });

@@ -12,28 +12,18 @@ import { concatBytes } from "../../codec/bytes.ts";
 import { decodeContainerMessage } from "../../codec/container_message.ts";
 import { bodyPacketSize, EMPTY_BODY_PACKET, encodeBodyPacket } from "../../codec/body_packet.ts";
 import { encodeForwardRequest } from "../../codec/forward_request.ts";
-import { AjpEncodeError, AjpProtocolError } from "../../codec/errors.ts";
+import { AjpProtocolError } from "../../codec/errors.ts";
 import type { ContainerMessage, ForwardRequest, SendHeaders } from "../../codec/types.ts";
 import { maxBodyChunk } from "../../codec/packet_size.ts";
 import { PACKET_HEADER_SIZE } from "../../codec/constants.ts";
+import { PIECE_MAX, takeBytes } from "./body_pieces.ts";
+import { encodeFailure } from "./forward.ts";
 import { type AjpLink, protocolError } from "./link.ts";
 import type { Ending, Lease, LinkWatcher, Pool } from "./pool.ts";
 import { decideRetry } from "./retry.ts";
-import { GatewayError, type Retry } from "../proxy/errors.ts";
+import { GatewayError, messageOf, type Retry } from "../proxy/errors.ts";
 import { clientResponseHeaders } from "../proxy/header_rules.ts";
 import type { UpstreamCounters, UpstreamRequest } from "../proxy/upstream.ts";
-
-/**
- * The largest piece of response body handed to the client at once: up to 64 KiB within the
- * first MiB of a response, 16 KiB after that. Each piece is one write op in the runtime, so
- * large pieces serve the common response sizes with fewer of them (1 MiB GETs: ~10% more per
- * second than with 16 KiB pieces). But each piece is also a new buffer that V8 frees only at
- * its next young-generation collection, which comes after a fixed amount of JavaScript
- * allocation rather than of buffer bytes, so a long download keeps more dead bytes waiting
- * the larger its pieces: a 1 GiB download peaks at 103-105 MiB RSS with 16 KiB pieces
- * against 115-135 MiB with 64 KiB ones.
- */
-const PIECE_MAX = { first: 65536, later: 16384, firstBytes: 1 << 20 } as const;
 
 /** Methods that may be replayed on a fresh socket (RFC 9110 9.2.2). */
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
@@ -422,7 +412,7 @@ class Exchange implements LinkWatcher {
     this.conn.counters.failures++;
     this.fail(err);
     // A string reason: the runtime then logs one line, not a stack trace.
-    this.controller?.error(err instanceof Error ? err.message : String(err));
+    this.controller?.error(messageOf(err));
   }
 
   /**
@@ -547,37 +537,4 @@ class Exchange implements LinkWatcher {
       `connection "${this.conn.name}": unexpected ${what} from backend`,
     );
   }
-}
-
-/**
- * Removes the first `max` bytes (or all, if fewer) from `views` and returns them as one new
- * array; a view split in two leaves its tail in place.
- */
-function takeBytes(views: Uint8Array[], max: number): Uint8Array<ArrayBuffer> {
-  let size = 0;
-  for (const v of views) size += v.length;
-  const out = new Uint8Array(Math.min(size, max));
-  let off = 0;
-  while (off < out.length) {
-    const v = views[0];
-    const n = Math.min(v.length, out.length - off);
-    out.set(n === v.length ? v : v.subarray(0, n), off);
-    off += n;
-    if (n === v.length) views.shift();
-    else views[0] = v.subarray(n);
-  }
-  return out;
-}
-
-function encodeFailure(err: unknown, packetSize: number): GatewayError {
-  if (err instanceof AjpEncodeError) {
-    if (err.reason === "overflow") {
-      return new GatewayError(
-        "header_too_large",
-        `request headers do not fit one AJP packet of ${packetSize} bytes`,
-      );
-    }
-    return new GatewayError("bad_request", `request cannot be sent over AJP: ${err.message}`);
-  }
-  return new GatewayError("internal", "request could not be encoded", { cause: err });
 }

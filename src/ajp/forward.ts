@@ -4,7 +4,9 @@
  * and the connection's secret. A client header never becomes an AJP attribute.
  * @module
  */
+import { AjpEncodeError } from "../../codec/errors.ts";
 import type { ForwardRequest, HeaderPair } from "../../codec/types.ts";
+import { GatewayError } from "../proxy/errors.ts";
 import { forwardableRequestHeaders } from "../proxy/header_rules.ts";
 import { serverNameOf } from "../proxy/request_target.ts";
 import type { UpstreamRequest } from "../proxy/upstream.ts";
@@ -65,4 +67,18 @@ export function buildForwardRequest(input: UpstreamRequest, conn: ForwardSetting
       requestAttributes,
     },
   };
+}
+
+/** The GatewayError for a request the codec cannot encode into one packet of `packetSize`. */
+export function encodeFailure(err: unknown, packetSize: number): GatewayError {
+  if (err instanceof AjpEncodeError) {
+    if (err.reason === "overflow") {
+      return new GatewayError(
+        "header_too_large",
+        `request headers do not fit one AJP packet of ${packetSize} bytes`,
+      );
+    }
+    return new GatewayError("bad_request", `request cannot be sent over AJP: ${err.message}`);
+  }
+  return new GatewayError("internal", "request could not be encoded", { cause: err });
 }

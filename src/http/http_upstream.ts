@@ -7,7 +7,7 @@
  * its own Host; the client's is in X-Forwarded-Host.
  * @module
  */
-import { GatewayError } from "../proxy/errors.ts";
+import { GatewayError, messageOf } from "../proxy/errors.ts";
 import type { AccessTrace } from "../observe/access_trace.ts";
 import { clientResponseHeaders, forwardableRequestHeaders } from "../proxy/header_rules.ts";
 import { Health } from "../proxy/health.ts";
@@ -159,7 +159,7 @@ export class HttpUpstream implements Upstream {
         throw abort.signal.reason;
       }
       const message = `connection "${name}": cannot reach ${protocol}://${host}:${port}: ${
-        err instanceof Error ? err.message : String(err)
+        messageOf(err)
       }`;
       this.markError(message);
       throw new GatewayError("unavailable", message, { cause: err, retryAfter: 1 });
@@ -246,9 +246,7 @@ export class HttpUpstream implements Upstream {
           this.counters.failures++;
           // a string reason: the runtime logs one line, not a stack trace
           c.error(
-            `connection "${this.settings.name}": ${
-              err instanceof Error ? err.message : String(err)
-            }`,
+            `connection "${this.settings.name}": ${messageOf(err)}`,
           );
         }
       },

@@ -4,6 +4,7 @@
  * 60 s) that clears it by itself once the backend answers again.
  * @module
  */
+import { messageOf } from "./errors.ts";
 
 const FIRST_MS = 1_000;
 const MAX_MS = 60_000;
@@ -83,7 +84,7 @@ export class Health {
         this.delayMs = FIRST_MS;
         this.onRecovered();
       } catch (err) {
-        if (this.current) this.current.message = err instanceof Error ? err.message : String(err);
+        if (this.current) this.current.message = messageOf(err);
         this.delayMs = Math.min(this.delayMs * 2, MAX_MS);
         this.checking = false;
         if (this.current) this.schedule();

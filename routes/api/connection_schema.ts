@@ -6,6 +6,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { backendHost, hasDotDot, millis, objectName, plainText, port } from "./fields.ts";
+import { UPSTREAM_STATES } from "../../src/proxy/upstream.ts";
 
 const secretText = (what: string) =>
   plainText(1024).min(1, `must not be empty; use null for no ${what}`);
@@ -109,7 +110,7 @@ export const connectionView = z.object({
   description: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  state: z.enum(["connected", "error", "disabled", "idle"]),
+  state: z.enum(UPSTREAM_STATES),
   error: z.object({ message: z.string(), since: z.string() }).nullable(),
   stats: z.object({
     idle: z.int(),

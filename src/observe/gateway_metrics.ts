@@ -7,7 +7,7 @@
  */
 import { Balancer } from "../proxy/balancer.ts";
 import type { GatewayRuntime } from "../proxy/runtime.ts";
-import type { Upstream } from "../proxy/upstream.ts";
+import { type Upstream, UPSTREAM_STATES } from "../proxy/upstream.ts";
 import type { AccessRecord } from "./access_trace.ts";
 import { Collected, Counter, Histogram, Registry } from "./metrics.ts";
 
@@ -143,7 +143,7 @@ export class GatewayMetrics {
         "gauge",
         function* () {
           for (const u of upstreams()) {
-            for (const state of ["connected", "error", "disabled", "idle"]) {
+            for (const state of UPSTREAM_STATES) {
               yield [{ connection: u.name, state }, u.state === state ? 1 : 0];
             }
           }

@@ -5,6 +5,7 @@
  * @module
  */
 import { messageOf } from "./errors.ts";
+import type { UpstreamState } from "./upstream.ts";
 
 const FIRST_MS = 1_000;
 const MAX_MS = 60_000;
@@ -38,7 +39,7 @@ export class Health {
   }
 
   /** The connection's state: disabled, error, connected, or idle before its first success. */
-  state(enabled: boolean): "connected" | "error" | "disabled" | "idle" {
+  state(enabled: boolean): UpstreamState {
     if (!enabled) return "disabled";
     if (this.current) return "error";
     return this.reached ? "connected" : "idle";

@@ -57,7 +57,10 @@ export interface ConnectionLimits {
 }
 
 /** Live state shared by every kind of connection. */
-export type UpstreamState = "connected" | "error" | "disabled" | "idle";
+export type UpstreamState = typeof UPSTREAM_STATES[number];
+
+/** Every {@link UpstreamState}, for schemas and metrics. */
+export const UPSTREAM_STATES = ["connected", "error", "disabled", "idle"] as const;
 
 /** Traffic counters of a connection. */
 export interface UpstreamCounters {

@@ -1,12 +1,15 @@
 /**
  * The AJP13 codec: pure functions from typed messages to packet bytes and back. No I/O; the
- * runtime feeds socket chunks to a {@link FrameReader} and decodes the payloads it returns.
+ * runtime's link reads the socket into a {@link FrameReader}'s free space and decodes the
+ * whole payloads it hands out.
  *
  * @example
  * ```ts
  * const reader = new FrameReader(MAGIC_FROM_CONTAINER, DEFAULT_PACKET_SIZE);
- * for (const payload of reader.push(chunk)) {
- *   const msg = decodeContainerMessage(payload);
+ * const n = await conn.read(reader.space());
+ * if (n !== null) reader.filled(n);
+ * for (let p = reader.next(); p !== null; p = reader.next()) {
+ *   const msg = decodeContainerMessage(p);
  * }
  * ```
  * @module

@@ -6,7 +6,7 @@
  *
  * - `/stream?bytes=N[&cl=1]`: N bytes where byte i is `(i * 31 + 7) & 0xFF`, Content-Length
  *   only with cl=1. Up to 64 KiB as one Uint8Array, larger as a pull-based stream of fresh
- *   16 KiB pieces, as the gateway delivers bodies (src/exchange.ts).
+ *   16 KiB pieces, as the gateway delivers bodies (src/ajp/exchange.ts).
  * - `/sha` (any method): the body read as a stream and hashed, answered as the webapp's JSON
  *   `{"bodyLength":N,"bodySha256":"HEX","contentLength":N,"transferEncoding":null}`.
  *
@@ -19,7 +19,7 @@ import { createHash } from "node:crypto";
 
 /** Largest body sent as one Uint8Array; the gateway's fast path is one buffered body. */
 export const WHOLE_BODY_MAX = 64 * 1024;
-/** Size of each piece of a larger body, as the gateway's `DELIVERY_MAX` (src/exchange.ts). */
+/** Size of each piece of a larger body, as the gateway's `DELIVERY_MAX` (src/ajp/exchange.ts). */
 export const PIECE_SIZE = 16 * 1024;
 
 /** The /stream pattern's byte at position `i`, as `BodyServlet.stream` writes it. */

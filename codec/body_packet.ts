@@ -6,6 +6,7 @@
 
 import { BODY_PACKET_OVERHEAD, MAGIC_TO_CONTAINER, MAX_PACKET_SIZE } from "./constants.ts";
 import { AjpEncodeError, AjpProtocolError } from "./errors.ts";
+import { writeFrameHeader } from "./frame.ts";
 
 /**
  * The empty packet `12 34 00 00` that ends a request body, as mod_jk sends it; Tomcat also
@@ -39,10 +40,7 @@ export function encodeBodyPacket(data: Uint8Array, out: Uint8Array, offset = 0):
     );
   }
   const payload = length + 2;
-  out[offset] = MAGIC_TO_CONTAINER >>> 8;
-  out[offset + 1] = MAGIC_TO_CONTAINER & 0xff;
-  out[offset + 2] = payload >>> 8;
-  out[offset + 3] = payload & 0xff;
+  writeFrameHeader(out, offset, MAGIC_TO_CONTAINER, payload);
   out[offset + 4] = length >>> 8;
   out[offset + 5] = length & 0xff;
   out.set(data, offset + BODY_PACKET_OVERHEAD);

@@ -5,11 +5,8 @@
  * @module
  */
 
-import { NULL_STRING_LENGTH } from "./constants.ts";
+import { MAX_STRING_LENGTH, NULL_STRING_LENGTH } from "./constants.ts";
 import { AjpEncodeError } from "./errors.ts";
-
-/** Longest string AJP can carry: 0xFFFF is reserved for null (T doGetBytes). */
-export const MAX_STRING_LENGTH = NULL_STRING_LENGTH - 1;
 
 /**
  * Writes AJP data types (H ajp_msg.c): big-endian u16, one-byte booleans and strings as u16

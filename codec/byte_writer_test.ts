@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { str } from "../tests/fixtures/ajp_fixture.ts";
-import { ByteWriter, MAX_STRING_LENGTH } from "./byte_writer.ts";
+import { ByteWriter } from "./byte_writer.ts";
+import { MAX_STRING_LENGTH } from "./constants.ts";
 import { AjpEncodeError } from "./errors.ts";
 
 function written(w: ByteWriter): number[] {

@@ -20,6 +20,19 @@ export const MAX_PACKET_SIZE = 65536;
 export const BODY_PACKET_OVERHEAD = 6;
 /** A string length of 0xFFFF encodes a null string (T doGetBytes; H ajp_msg.c). */
 export const NULL_STRING_LENGTH = 0xffff;
+/** Longest string AJP can carry: 0xFFFF is reserved for null (T doGetBytes). */
+export const MAX_STRING_LENGTH = NULL_STRING_LENGTH - 1;
+/** Smallest buffer a packet reader keeps, so one socket read can carry many small packets. */
+export const MIN_READ_BUFFER = 65536;
+
+/** First header code; codes are 0xA001 + index in the direction's table. */
+export const HEADER_CODE_BASE = 0xa001;
+/** A u16 whose high byte is 0xA0 is a header code, not a name length. */
+export const HEADER_CODE_MARK = 0xa0;
+/** Smallest encoded header: a code (2) and an empty value (3). */
+export const MIN_HEADER_BYTES = 5;
+/** A header name may not be 0xA000 bytes or longer: that u16 would read as a header code. */
+export const MAX_HEADER_NAME_LENGTH = 0x9fff;
 
 /** Proxy-to-container message codes. 7 (SHUTDOWN) and 8 (PING) are never sent. */
 export const ProxyCode = {

@@ -14,6 +14,7 @@ import {
 import { ByteReader } from "./byte_reader.ts";
 import { ByteWriter } from "./byte_writer.ts";
 import { AjpProtocolError } from "./errors.ts";
+import { writeFrameHeader } from "./frame.ts";
 import { headerCodeMap, readHeaderList, writeHeaderList } from "./header_list.ts";
 import { hex8 } from "./hex.ts";
 import { validatePacketSize } from "./packet_size.ts";
@@ -120,10 +121,7 @@ export function encodeContainerMessage(
       break;
   }
   const length = w.pos - PACKET_HEADER_SIZE;
-  out[0] = MAGIC_FROM_CONTAINER >>> 8;
-  out[1] = MAGIC_FROM_CONTAINER & 0xff;
-  out[2] = length >>> 8;
-  out[3] = length & 0xff;
+  writeFrameHeader(out, 0, MAGIC_FROM_CONTAINER, length);
   return out.slice(0, w.pos);
 }
 

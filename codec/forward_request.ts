@@ -17,6 +17,7 @@ import {
 import { ByteReader } from "./byte_reader.ts";
 import { ByteWriter } from "./byte_writer.ts";
 import { AjpEncodeError, AjpProtocolError } from "./errors.ts";
+import { writeFrameHeader } from "./frame.ts";
 import { headerCodeMap, readHeaderList, writeHeaderList } from "./header_list.ts";
 import { hex8 } from "./hex.ts";
 import { isValidMethodToken, methodCode } from "./method.ts";
@@ -81,10 +82,7 @@ export function encodeForwardRequest(req: ForwardRequest, out: Uint8Array, offse
 
   const end = w.pos;
   const length = end - offset - PACKET_HEADER_SIZE;
-  out[offset] = MAGIC_TO_CONTAINER >>> 8;
-  out[offset + 1] = MAGIC_TO_CONTAINER & 0xff;
-  out[offset + 2] = length >>> 8;
-  out[offset + 3] = length & 0xff;
+  writeFrameHeader(out, offset, MAGIC_TO_CONTAINER, length);
   return end;
 }
 

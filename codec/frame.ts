@@ -41,3 +41,25 @@ export function readFrameHeader(
   }
   return length;
 }
+
+/**
+ * Writes the header of a packet whose payload is `length` bytes at `buf[offset, offset + 4)`:
+ * `magic` (0x1234 towards the container, 0x4142 from it), then the big-endian length.
+ *
+ * @example
+ * ```ts
+ * const out = new Uint8Array(5);
+ * writeFrameHeader(out, 0, 0x1234, 1); // out = 12 34 00 01 00
+ * ```
+ */
+export function writeFrameHeader(
+  buf: Uint8Array,
+  offset: number,
+  magic: number,
+  length: number,
+): void {
+  buf[offset] = magic >>> 8;
+  buf[offset + 1] = magic & 0xff;
+  buf[offset + 2] = length >>> 8;
+  buf[offset + 3] = length & 0xff;
+}

@@ -112,3 +112,35 @@ Deno.test("FrameReader validates its magic and packet size", () => {
   assert.throws(() => new FrameReader(0x4141, 8192), RangeError);
   assert.throws(() => new FrameReader(MAGIC_FROM_CONTAINER, 4096), RangeError);
 });
+
+Deno.test("FrameReader in place: reads into space(), payloads are views, leftovers survive compaction", () => {
+  // A small buffer (one packet plus a little) forces compaction on almost every read.
+  const reader = new FrameReader(MAGIC_FROM_CONTAINER, 8192, 8192 + 7);
+  const body = sendBodyChunkPacket(Array.from({ length: 8000 }, () => 7));
+  const stream = concatBytes([STREAM, body, STREAM]);
+  const expected = [...PAYLOADS, payloadOf(body), ...PAYLOADS];
+  for (const step of [1, 3, 100, 5000, 8199]) {
+    const got: Uint8Array[] = [];
+    for (let at = 0; at < stream.length;) {
+      const room = reader.space();
+      assert.ok(room.length > 0, `room at ${at}, step ${step}`);
+      const n = Math.min(room.length, step, stream.length - at);
+      room.set(stream.subarray(at, at + n));
+      reader.filled(n);
+      at += n;
+      for (let p = reader.next(); p !== null; p = reader.next()) got.push(p.slice());
+    }
+    assert.deepEqual(got, expected, `reads of ${step} bytes`);
+    assert.equal(reader.buffered, 0);
+  }
+});
+
+Deno.test("FrameReader in place: next() returns null on a cut header and refuses overfilling", () => {
+  const reader = new FrameReader(MAGIC_FROM_CONTAINER, 8192);
+  reader.space().set([0x41, 0x42, 0]);
+  reader.filled(3);
+  assert.equal(reader.next(), null);
+  assert.equal(reader.buffered, 3);
+  assert.throws(() => reader.filled(reader.space().length + 1), RangeError);
+  assert.throws(() => new FrameReader(MAGIC_FROM_CONTAINER, 8192, 100), RangeError);
+});

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { MAGIC_FROM_CONTAINER, MAGIC_TO_CONTAINER } from "./constants.ts";
-import { readFrameHeader } from "./frame.ts";
+import { readFrameHeader, writeFrameHeader } from "./frame.ts";
 
 Deno.test("readFrameHeader returns the payload length", () => {
   const buf = new Uint8Array([0xee, 0x41, 0x42, 0x00, 0x01, 0x09]);
@@ -39,4 +39,12 @@ Deno.test("readFrameHeader rejects a payload longer than packetSize - 4", () => 
     () => readFrameHeader(new Uint8Array([0x41, 0x42, 0xff, 0xfd]), 0, 0x4142, 65536),
     /65533/,
   );
+});
+
+Deno.test("writeFrameHeader writes magic and big-endian length, read back by readFrameHeader", () => {
+  const out = new Uint8Array(8);
+  writeFrameHeader(out, 2, 0x1234, 0x0102);
+  assert.deepEqual([...out], [0, 0, 0x12, 0x34, 0x01, 0x02, 0, 0]);
+  writeFrameHeader(out, 0, 0x4142, 8188);
+  assert.equal(readFrameHeader(out, 0, 0x4142, 8192), 8188);
 });

@@ -7,17 +7,14 @@
 import type { ByteReader } from "./byte_reader.ts";
 import type { ByteWriter } from "./byte_writer.ts";
 import { AjpEncodeError, AjpProtocolError } from "./errors.ts";
+import {
+  HEADER_CODE_BASE,
+  HEADER_CODE_MARK,
+  MAX_HEADER_NAME_LENGTH,
+  MIN_HEADER_BYTES,
+} from "./constants.ts";
 import { hex16 } from "./hex.ts";
 import type { HeaderPair } from "./types.ts";
-
-/** First header code; codes are 0xA001 + index in the direction's table. */
-export const HEADER_CODE_BASE = 0xa001;
-/** A u16 whose high byte is 0xA0 is a header code, not a name length. */
-export const HEADER_CODE_MARK = 0xa0;
-/** Smallest encoded header: a code (2) and an empty value (3). */
-const MIN_HEADER_BYTES = 5;
-/** A header name may not be 0xA000 bytes or longer: that u16 would read as a header code. */
-const MAX_HEADER_NAME_LENGTH = 0x9fff;
 
 /** Names (exactly as in `table`) to their codes. */
 export function headerCodeMap(table: readonly string[]): ReadonlyMap<string, number> {

@@ -6,6 +6,7 @@ Deno.test("mod.ts exposes the codec's public API", () => {
     "validatePacketSize",
     "maxBodyChunk",
     "readFrameHeader",
+    "writeFrameHeader",
     "isValidMethodToken",
     "methodCode",
     "encodeForwardRequest",

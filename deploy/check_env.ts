@@ -10,6 +10,7 @@ import { ConfigError, parseProxyPass } from "../src/config/proxy_pass.ts";
 import { parseDbUrl } from "../db/db_url.ts";
 import { loadSecretKey, SECRET_KEY_ENV } from "../db/secret_key.ts";
 import { LAYOUT } from "./layout.ts";
+import { hostPort } from "../src/proxy/host_port.ts";
 
 /**
  * Shortest AJPGATE_ADMIN_TOKEN that start accepts: MIN_TOKEN_LENGTH of
@@ -113,9 +114,10 @@ export async function checkEnv(vars: ReadonlyMap<string, string>): Promise<EnvCh
         `${routes} route${routes === 1 ? "" : "s"} from AJPGATE_PROXY_PASS`,
     );
     for (const p of options.proxyPass) {
-      const host = p.backend.host.includes(":") ? `[${p.backend.host}]` : p.backend.host;
       summary.push(
-        `route ${p.prefix} -> ajp://${host}:${p.backend.port}${p.backendPath || "/"} ` +
+        `route ${p.prefix} -> ajp://${hostPort(p.backend.host, p.backend.port)}${
+          p.backendPath || "/"
+        } ` +
           `(connection ${p.backend.name})`,
       );
     }
@@ -150,7 +152,7 @@ function collect<T>(parse: () => T, report: (message: string) => void): T | unde
 }
 
 function address(a: ListenAddress): string {
-  return a.hostname.includes(":") ? `[${a.hostname}]:${a.port}` : `${a.hostname}:${a.port}`;
+  return hostPort(a.hostname, a.port);
 }
 
 async function exists(path: string): Promise<boolean> {

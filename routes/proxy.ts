@@ -1,23 +1,25 @@
 /**
- * The proxy listener's Hono app: one catch-all handler that routes the request, checks its
- * framing and target, and hands it to the route's connection or balancer. No other
- * middleware on this path; failures become short plain-text answers here, and each request
- * is traced for the access log and metrics when a sink is given.
+ * The proxy listener's Hono app: one catch-all handler that reads top to bottom: check the
+ * target, route it, decide the body's framing, make the one request object and hand it to
+ * the route's connection or balancer (`send`). No other middleware on this path; failures
+ * become short plain-text answers in one place (`asGatewayError`), and each request is
+ * traced for the access log and metrics when a sink is given.
  * @module
  */
 import { Hono } from "hono";
-import { Balancer } from "../src/balancer.ts";
-import { BodySource } from "../src/body_source.ts";
-import { type ClientInfo, serverNameOf } from "../src/build_forward.ts";
-import { GatewayError } from "../src/errors.ts";
-import { requestBodyLength } from "../src/header_rules.ts";
+import { BodySource } from "../src/proxy/body_source.ts";
+import type { ClientInfo } from "../src/proxy/client_info.ts";
+import { asGatewayError, GatewayError } from "../src/proxy/errors.ts";
+import { requestBodyLength } from "../src/proxy/header_rules.ts";
 import { type AccessRecord, AccessTrace, requestIdSource } from "../src/observe/access_trace.ts";
 import {
   assertNoHiddenDotSegments,
   type RequestTarget,
+  serverNameOf,
   splitTarget,
-} from "../src/request_target.ts";
-import type { GatewayRuntime } from "../src/runtime.ts";
+} from "../src/proxy/request_target.ts";
+import type { GatewayRuntime } from "../src/proxy/runtime.ts";
+import type { UpstreamRequest } from "../src/proxy/upstream.ts";
 
 /** Per-request bindings the server passes to `app.fetch`. */
 export interface ProxyEnv {
@@ -42,7 +44,7 @@ export function createProxyApp(runtime: GatewayRuntime, access?: AccessSink): Ho
     try {
       res = await proxy(runtime, req, target, client, trace);
     } catch (err) {
-      const gatewayError = asGatewayError(runtime, err);
+      const gatewayError = asGatewayError(err, runtime.warn);
       res = gatewayError.toResponse(trace?.requestId ?? nextId());
       // a refusal of the client's own request (unknown route, bad framing) is not a failure
       trace?.done(
@@ -57,14 +59,6 @@ export function createProxyApp(runtime: GatewayRuntime, access?: AccessSink): Ho
     return res;
   });
   return app;
-}
-
-/** The error as a GatewayError; anything else is unexpected: warned, and answered with 500. */
-function asGatewayError(runtime: GatewayRuntime, err: unknown): GatewayError {
-  if (err instanceof GatewayError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  runtime.warn(`proxy: unexpected error: ${message}`);
-  return new GatewayError("internal", `unexpected error: ${message}`, { cause: err });
 }
 
 /** Routes one request and hands it to its connection or balancer. */
@@ -88,8 +82,9 @@ async function proxy(
   if (bodyLength === null && !req.headers.has("transfer-encoding") && await body.isEmpty()) {
     bodyLength = 0;
   }
-  const upstreamReq = {
+  const request: UpstreamRequest = {
     method: req.method,
+    path: target.path,
     headers: req.headers,
     backendUri,
     query: target.query,
@@ -102,11 +97,5 @@ async function proxy(
     requestId: trace?.requestId,
     trace,
   };
-  const t = route.target;
-  if (t instanceof Balancer) return await t.send(upstreamReq, target.path);
-  if (trace) trace.connection = t.name;
-  if (!t.enabled) {
-    throw new GatewayError("unavailable", `connection "${t.name}" is disabled`, { retryAfter: 5 });
-  }
-  return await t.send(upstreamReq);
+  return await route.target.send(request);
 }

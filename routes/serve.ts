@@ -7,16 +7,16 @@
 import { adminHostCheck } from "../src/auth/admin_host.ts";
 import { bootstrapAdmin, bootstrapNotice } from "../src/auth/bootstrap.ts";
 import { BackendPolicy, resolveHost } from "../src/backend_policy.ts";
-import type { ClientInfo } from "../src/build_forward.ts";
-import type { Connector } from "../src/backend.ts";
+import type { ClientInfo } from "../src/proxy/client_info.ts";
+import type { Connector } from "../src/ajp/ajp_upstream.ts";
 import type { StartOptions } from "../src/config/cli.ts";
 import { openStore, type Store } from "../src/config/store.ts";
 import { ConfigSync } from "../src/config/sync.ts";
-import { GatewayRuntime } from "../src/runtime.ts";
+import { GatewayRuntime } from "../src/proxy/runtime.ts";
 import { GatewayMetrics } from "../src/observe/gateway_metrics.ts";
 import { bufferedSink, Logger } from "../src/observe/log.ts";
 import { TimeSeries } from "../src/observe/time_series.ts";
-import type { Route } from "../src/route_table.ts";
+import type { Route } from "../src/proxy/route_table.ts";
 import {
   describeInstance,
   heartbeatMsFromEnv,
@@ -98,7 +98,7 @@ export async function startGateway(
   const log = hooks.log ?? new Logger(options.logLevel, bufferedSink(Deno.stdout));
   const warn = hooks.warn ?? ((message: string) => log.warn(message));
   const share = hooks.workerOf ?? 1;
-  const runtime = new GatewayRuntime({ connect: hooks.connect, warn, share });
+  const runtime = new GatewayRuntime({ connect: hooks.connect, warn, workers: share });
   const metrics = new GatewayMetrics(runtime);
   const series = new TimeSeries();
   const accessLog = log.enabled("info");
@@ -107,10 +107,10 @@ export async function startGateway(
     host: null,
     prefix: p.prefix,
     backendPath: p.backendPath,
-    target: runtime.addCliBackend(p.backend),
+    target: runtime.addCliUpstream(p.backend),
     preserveHost: p.preserveHost,
   }));
-  for (const b of runtime.cliBackends.values()) b.warmUp();
+  for (const b of runtime.cliUpstreams.values()) b.warmUp();
   const policy = await backendPolicyOf(options);
   const store = await openStore(options.db, env);
   const sync = new ConfigSync(runtime, store.repos, cliRoutes, { pollMs: hooks.pollMs, policy });

@@ -11,6 +11,7 @@
  */
 import denoJson from "../deno.json" with { type: "json" };
 import type { InstanceInput, InstancesRepo } from "../db/mod.ts";
+import { hostPort } from "./proxy/host_port.ts";
 
 /** Environment variable overriding the heartbeat interval in ms (tests use a short one). */
 export const HEARTBEAT_MS_ENV = "AJPGATE_HEARTBEAT_MS";
@@ -55,8 +56,8 @@ export function describeInstance(
     host: hostName(),
     pid: Deno.pid,
     version: denoJson.version,
-    proxyListen: hostPort(proxy),
-    adminListen: hostPort(admin),
+    proxyListen: addressOf(proxy),
+    adminListen: addressOf(admin),
   };
 }
 
@@ -138,10 +139,8 @@ function hostName(): string {
   }
 }
 
-function hostPort(addr: Deno.NetAddr): string {
-  return addr.hostname.includes(":")
-    ? `[${addr.hostname}]:${addr.port}`
-    : `${addr.hostname}:${addr.port}`;
+function addressOf(addr: Deno.NetAddr): string {
+  return hostPort(addr.hostname, addr.port);
 }
 
 function message(err: unknown): string {

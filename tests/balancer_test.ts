@@ -8,6 +8,7 @@ import type { BalancerInput } from "../db/mod.ts";
 import { startTestGateway } from "./support/gateway.ts";
 import { startTomcat, tomcatAvailable, type TomcatInstance } from "./support/tomcat.ts";
 import { figure } from "./support/figures.ts";
+import { waitUntil } from "./support/wait.ts";
 
 const SECRET = "balancer-secret";
 const skip = tomcatAvailable();
@@ -147,7 +148,11 @@ Deno.test({
       await t1.kill();
       for (let i = 0; i < 10; i++) assert.equal((await get("/app/probe/sb")).body?.servedBy, "t2");
       await t1.restart();
-      await waitFor(() => gw.runtime.backend("t1")!.state === "connected", "t1 back", 15_000);
+      await waitUntil(
+        () => gw.runtime.storedUpstream("t1")!.state === "connected",
+        "t1 back",
+        15_000,
+      );
       assert.equal((await get("/app/probe/sb")).body?.servedBy, "t1");
       await setBalancer({
         members: [
@@ -178,7 +183,7 @@ Deno.test({
       );
       assert.ok(statuses.every((s) => s === 200), `statuses ${statuses}`);
       assert.equal(t2Before + t1Seen, 100, "every request seen exactly once");
-      assert.equal(gw.runtime.backend("t2")!.state, "error");
+      assert.equal(gw.runtime.storedUpstream("t2")!.state, "error");
     });
 
     await t.step("stickyForce answers 503 while the session's member is down", async () => {
@@ -193,8 +198,8 @@ Deno.test({
     await t.step("restart t2: back in rotation after its probe, without a request", async () => {
       await t2.restart();
       const t0 = performance.now();
-      await waitFor(
-        () => gw.runtime.backend("t2")!.state === "connected",
+      await waitUntil(
+        () => gw.runtime.storedUpstream("t2")!.state === "connected",
         "t2 probe",
         20_000,
       );
@@ -205,15 +210,3 @@ Deno.test({
     });
   },
 });
-
-async function waitFor(
-  cond: () => boolean | Promise<boolean>,
-  what: string,
-  ms: number,
-): Promise<void> {
-  const end = performance.now() + ms;
-  while (!(await cond())) {
-    if (performance.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -1,6 +1,7 @@
 /**
- * Every AJP13 message kind fed to FrameReader split at every byte offset and in 1-byte chunks
- * must give the same payloads and the same decoded messages as the whole packet.
+ * Every AJP13 message kind read by FrameReader (in place, as the link reads sockets) split at
+ * every byte offset and in 1-byte chunks must give the same payloads and the same decoded
+ * messages as the whole packet.
  */
 
 import assert from "node:assert/strict";
@@ -93,10 +94,20 @@ const CASES: Case[] = [
   fromProxy("CPONG", cpongPacket()),
 ];
 
+/** Feeds `chunks` as socket reads into the reader's own buffer, as the AJP link does. */
 function pushAll(magic: number, chunks: Uint8Array[]): Uint8Array[] {
   const reader = new FrameReader(magic, 8192);
   const out: Uint8Array[] = [];
-  for (const chunk of chunks) out.push(...reader.push(chunk));
+  for (const chunk of chunks) {
+    for (let at = 0; at < chunk.length;) {
+      const room = reader.space();
+      const n = Math.min(room.length, chunk.length - at);
+      room.set(chunk.subarray(at, at + n));
+      reader.filled(n);
+      at += n;
+      for (let p = reader.next(); p !== null; p = reader.next()) out.push(p.slice());
+    }
+  }
   assert.equal(reader.pending, false);
   return out;
 }

@@ -1,14 +1,14 @@
 /**
  * How a streamed response body is handed to the HTTP server: in pieces of at most 64 KiB
- * within the first MiB and 16 KiB after it (PIECE_MAX in src/exchange.ts), byte-exact
+ * within the first MiB and 16 KiB after it (PIECE_MAX in src/ajp/exchange.ts), byte-exact
  * across packet and piece boundaries, with the socket back in the pool afterwards. Read in-process from the Response, since HTTP would
  * hide the piece boundaries; a scripted AJP peer controls what is buffered when.
  */
 import assert from "node:assert/strict";
 import type { ContainerMessage } from "../codec/mod.ts";
 import { concatBytes, encodeContainerMessage } from "../codec/mod.ts";
-import { Backend } from "../src/backend.ts";
-import { BodySource } from "../src/body_source.ts";
+import { AjpUpstream } from "../src/ajp/ajp_upstream.ts";
+import { BodySource } from "../src/proxy/body_source.ts";
 import { parseProxyPass } from "../src/config/proxy_pass.ts";
 import { startAjpPeer } from "./support/ajp_peer.ts";
 
@@ -24,9 +24,10 @@ function chunk(data: Uint8Array): Uint8Array {
 }
 
 /** Sends one GET through `backend` and returns the body's pieces as delivered. */
-async function pieces(backend: Backend): Promise<Uint8Array[]> {
+async function pieces(backend: AjpUpstream): Promise<Uint8Array[]> {
   const res = await backend.send({
     method: "GET",
+    path: "/x",
     headers: new Headers(),
     backendUri: "/x",
     query: null,
@@ -77,7 +78,7 @@ Deno.test("a streamed body arrives byte-exact, in 64 KiB pieces then 16 KiB ones
       ]));
     }
   });
-  const backend = new Backend(
+  const backend = new AjpUpstream(
     parseProxyPass(`/ ajp://127.0.0.1:${peer.port}/ packetsize=${PACKET} name=peer`).backend,
   );
   try {

@@ -306,7 +306,7 @@ Deno.test("prepost CPING skips a silent pooled socket and serves on a fresh one"
   assert.equal(await (await fetch(gw.url("/x"))).text(), "socket 0");
   await new Promise((r) => setTimeout(r, 200));
   assert.equal(await (await fetch(gw.url("/x"))).text(), "socket 1");
-  assert.equal(gw.runtime.cliBackends.get("peer")!.poolStats().closed.ping_failed, 1);
+  assert.equal(gw.runtime.cliUpstreams.get("peer")!.poolStats().closed.ping_failed, 1);
 });
 
 Deno.test("interval CPING evicts a silent idle socket", async () => {
@@ -315,7 +315,7 @@ Deno.test("interval CPING evicts a silent idle socket", async () => {
     `/ ajp://127.0.0.1:${peer.port}/ name=peer ping=interval pinginterval=150 pingtimeout=200`,
   ]);
   assert.equal(await (await fetch(gw.url("/x"))).text(), "socket 0");
-  const pool = gw.runtime.cliBackends.get("peer")!.pool;
+  const pool = gw.runtime.cliUpstreams.get("peer")!.pool;
   const end = performance.now() + 3000;
   while (pool.stats().closed.ping_failed === 0) {
     if (performance.now() > end) assert.fail("silent socket not evicted");

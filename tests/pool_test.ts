@@ -5,10 +5,11 @@
  */
 import assert from "node:assert/strict";
 import type { ConnectionInput } from "../db/mod.ts";
-import type { Backend } from "../src/backend.ts";
+import type { AjpUpstream } from "../src/ajp/ajp_upstream.ts";
 import { startTestGateway } from "./support/gateway.ts";
 import { establishedTo } from "./support/tcp_count.ts";
 import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
+import { waitUntil } from "./support/wait.ts";
 
 const SECRET = "pool-secret";
 
@@ -32,23 +33,25 @@ Deno.test({
         "admin",
       );
       await gw.sync.refresh();
-      return () => gw.runtime.backend(name) as Backend;
+      return () =>
+        (gw.runtime.storedUpstream(name) ??
+          gw.runtime.cliUpstreams.get(name.toLowerCase())) as AjpUpstream;
     };
     const get = (path: string) => fetch(gw.url(path));
 
     await t.step("initial sockets are open after start, counted on the wire", async () => {
       const before = await establishedTo(port);
       const b = await add("warm", { pool: { initial: 3 } });
-      await waitFor(() => b().poolStats().idle === 3, "3 idle sockets");
+      await waitUntil(() => b().poolStats().idle === 3, "3 idle sockets");
       assert.equal(await establishedTo(port) - before, 3);
       assert.equal(b().state, "connected");
     });
 
     await t.step("idle timeout recycles sockets and keeps `initial` open", async () => {
       const b = await add("ttl", { pool: { initial: 2, idleTimeoutMs: 600 } });
-      await waitFor(() => b().poolStats().idle === 2, "2 idle sockets");
-      await waitFor(() => b().poolStats().closed.idle_timeout >= 2, "idle timeout", 5000);
-      await waitFor(() => b().poolStats().idle === 2, "refilled");
+      await waitUntil(() => b().poolStats().idle === 2, "2 idle sockets");
+      await waitUntil(() => b().poolStats().closed.idle_timeout >= 2, "idle timeout", 5000);
+      await waitUntil(() => b().poolStats().idle === 2, "refilled");
       assert.ok(b().poolStats().opened >= 4);
     });
 
@@ -92,12 +95,12 @@ Deno.test({
 
     await t.step("reset closes every socket and opens `initial` anew", async () => {
       const b = await add("rs", { pool: { initial: 2 } });
-      await waitFor(() => b().poolStats().idle === 2, "2 idle");
+      await waitUntil(() => b().poolStats().idle === 2, "2 idle");
       const opened = b().poolStats().opened;
       const res = await gw.api("POST", "/api/v1/connections/rs/reset");
       assert.equal(res.status, 200);
       await res.body?.cancel();
-      await waitFor(
+      await waitUntil(
         () => b().poolStats().idle === 2 && b().poolStats().opened === opened + 2,
         "reopened",
       );
@@ -106,7 +109,7 @@ Deno.test({
 
     await t.step("disable answers 503 at once and closes sockets; enable restores", async () => {
       const b = await add("de", { pool: { initial: 1 } });
-      await waitFor(() => b().poolStats().idle === 1, "1 idle");
+      await waitUntil(() => b().poolStats().idle === 1, "1 idle");
       await (await gw.api("POST", "/api/v1/connections/de/disable")).body?.cancel();
       const t0 = performance.now();
       const r = await get("/de/probe/x");
@@ -121,15 +124,3 @@ Deno.test({
     });
   },
 });
-
-async function waitFor(
-  cond: () => boolean | Promise<boolean>,
-  what: string,
-  ms = 3000,
-): Promise<void> {
-  const end = performance.now() + ms;
-  while (!(await cond())) {
-    if (performance.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { connect as h2connect } from "node:http2";
 import { connect as tlsConnect } from "node:tls";
-import type { ClientInfo } from "../src/build_forward.ts";
+import type { ClientInfo } from "../src/proxy/client_info.ts";
 import { startTlsFront, type TlsFront, type TlsFrontOptions } from "../src/tls/mod.ts";
 import { type Certs, makeCerts } from "./support/certs.ts";
 

@@ -10,6 +10,7 @@ import { rawRequest } from "./support/raw_http.ts";
 import { startTestGateway } from "./support/gateway.ts";
 import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
 import { figure } from "./support/figures.ts";
+import { waitUntil } from "./support/wait.ts";
 
 const SECRET = "s3cret-conformance";
 const MiB = 1024 * 1024;
@@ -77,7 +78,7 @@ Deno.test({
       `/down ajp://127.0.0.1:${closedPort}/app name=down connectiontimeout=2`,
     ]);
     const port = gw.proxyAddr.port;
-    const backend = (name: string) => gw.runtime.cliBackends.get(name)!;
+    const backend = (name: string) => gw.runtime.cliUpstreams.get(name)!;
     const probe = async (path: string, init?: RequestInit): Promise<Probe> => {
       const r = await fetch(gw.url(path), init);
       assert.equal(r.status, 200, `${path}: ${r.status}`);
@@ -231,7 +232,7 @@ Deno.test({
       await conn.write(new Uint8Array(300_000));
       await new Promise((res) => setTimeout(res, 300));
       conn.close();
-      await waitFor(
+      await waitUntil(
         () => totalClosed(b.poolStats().closed) > closedBefore,
         "backend socket closed",
       );
@@ -249,7 +250,7 @@ Deno.test({
       let got = 0;
       while (got < MiB) got += (await conn.read(buf)) ?? Infinity;
       conn.close();
-      await waitFor(
+      await waitUntil(
         () => totalClosed(b.poolStats().closed) > closedBefore,
         "backend socket closed",
       );
@@ -261,7 +262,7 @@ Deno.test({
       assert.equal(r.status, 403);
       await r.text(); // the warning needs END_RESPONSE (reuse=0), after the error page
 
-      await waitFor(() => gw.warnings.some((w) => /secret/.test(w)), "misconfiguration warning");
+      await waitUntil(() => gw.warnings.some((w) => /secret/.test(w)), "misconfiguration warning");
     });
 
     await t.step("PATCH and an unknown method token arrive as themselves", async () => {
@@ -440,12 +441,4 @@ Deno.test({
 
 function totalClosed(closed: Record<string, number>): number {
   return Object.values(closed).reduce((a, b) => a + b, 0);
-}
-
-async function waitFor(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = performance.now() + ms;
-  while (!cond()) {
-    if (performance.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

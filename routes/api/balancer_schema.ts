@@ -7,6 +7,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { objectName, plainText } from "./fields.ts";
+import { UPSTREAM_STATES } from "../../src/proxy/upstream.ts";
 
 /** The most members one balancer may list. */
 export const MAX_MEMBERS = 100;
@@ -69,7 +70,7 @@ export const memberView = z.object({
   loadFactor: z.int(),
   route: z.string().nullable(),
   status: memberStatus,
-  state: z.enum(["connected", "error", "disabled", "idle"])
+  state: z.enum(UPSTREAM_STATES)
     .openapi({ description: "Live state of the member's connection." }),
   error: z.object({ message: z.string(), since: z.string() }).nullable(),
 }).openapi("BalancerMember");

@@ -6,6 +6,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { backendHost, hasDotDot, millis, objectName, plainText, port } from "./fields.ts";
+import { UPSTREAM_STATES } from "../../src/proxy/upstream.ts";
 
 const secretText = (what: string) =>
   plainText(1024).min(1, `must not be empty; use null for no ${what}`);
@@ -113,7 +114,7 @@ export const connectionView = z.object({
   }),
   createdAt: z.string(),
   updatedAt: z.string(),
-  state: z.enum(["connected", "error", "disabled", "idle"]).openapi({
+  state: z.enum(UPSTREAM_STATES).openapi({
     description: '"idle": enabled, and no exchange has reached the backend since this ' +
       'instance started (nothing sent yet, or no request yet); "connected": the last attempt ' +
       'reached it; "error": the last attempt failed (see error); "disabled": switched off.',

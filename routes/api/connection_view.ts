@@ -5,7 +5,7 @@
  * @module
  */
 import type { Connection, Route } from "../../db/mod.ts";
-import { routeLabel, trimSlash } from "../../src/route_table.ts";
+import { routeLabel, trimSlash } from "../../src/proxy/route_table.ts";
 import type { ConnectionView } from "./connection_schema.ts";
 import type { ApiDeps } from "./types.ts";
 

@@ -4,10 +4,11 @@
  * and the actions that act on sockets (reset) or make a stored change take effect now.
  * @module
  */
+import type { UpstreamState } from "../proxy/upstream.ts";
 
 /** Live status of one connection. */
 export interface ConnectionStatus {
-  state: "connected" | "error" | "disabled" | "idle";
+  state: UpstreamState;
   /** Set while in state "error". */
   error: { message: string; since: string } | null;
   stats: {

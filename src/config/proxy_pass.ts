@@ -10,19 +10,23 @@
  * `packetsize` (8192-65536, multiple of 1024), `name` (connection name, default HOST-PORT),
  * `preservehost` (on|off, default on), `min` (sockets kept open, default 0),
  * `ping` (none|connect|prepost|interval, default none), `pingtimeout` (ms, default 5000),
- * `pinginterval` (ms, default 10000: the idle time before a prepost CPING, or the period).
+ * `pinginterval` (ms, default 10000: the idle time before a prepost CPING, or the period),
+ * `headtimeout` (ms, default 60000: from the last request byte sent to the complete response
+ * head), `bodytimeout` (ms, default 60000: the longest wait for the client's next request-body
+ * bytes while the backend asks for them; 408 before the head), `writetimeout` (ms, default
+ * 60000: the longest time a client may read nothing of a streamed response before it is cut).
  * @module
  */
 import { validatePacketSize } from "../../codec/packet_size.ts";
-import { BACKEND_DEFAULTS, type BackendSettings } from "../backend.ts";
-import { trimSlash } from "../route_table.ts";
+import { type AjpSettings, CONNECTION_DEFAULTS } from "../ajp/ajp_upstream.ts";
+import { trimSlash } from "../proxy/route_table.ts";
 
 /** A parsed `--proxy-pass`: one connection and one route to it. */
 export interface ProxyPass {
   prefix: string;
   backendPath: string;
   preserveHost: boolean;
-  backend: BackendSettings;
+  backend: AjpSettings;
 }
 
 /** A configuration mistake; the CLI prints its message on one line and exits 2. */
@@ -32,7 +36,7 @@ export class ConfigError extends Error {
 
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
-const pingOf = (b: BackendSettings) =>
+const pingOf = (b: AjpSettings) =>
   b.ping ?? { mode: "none" as const, timeoutMs: 5_000, intervalMs: 10_000 };
 
 /** Where `secret=env:NAME` and `secretfile=PATH` are read from. */
@@ -74,8 +78,8 @@ export function parseProxyPass(spec: string, sources: SecretSources = {}): Proxy
   }
   const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
   const port = url.port ? Number(url.port) : 8009;
-  const backend: BackendSettings = {
-    ...BACKEND_DEFAULTS,
+  const backend: AjpSettings = {
+    ...CONNECTION_DEFAULTS,
     name: `${host.replaceAll(":", "_")}-${port}`,
     host,
     port,
@@ -161,6 +165,15 @@ export function parseProxyPass(spec: string, sources: SecretSources = {}): Proxy
         break;
       case "pinginterval":
         backend.ping = { ...pingOf(backend), intervalMs: int(1, 86_400_000) };
+        break;
+      case "headtimeout":
+        backend.headTimeoutMs = int(1, 86_400_000);
+        break;
+      case "bodytimeout":
+        backend.bodyTimeoutMs = int(1, 86_400_000);
+        break;
+      case "writetimeout":
+        backend.writeTimeoutMs = int(1, 86_400_000);
         break;
       case "preservehost":
         if (value !== "on" && value !== "off") throw bad("expected on or off");

@@ -84,3 +84,14 @@ Deno.test("parseProxyPass: secret=env:NAME and secretfile=PATH keep it off the c
     );
   }
 });
+
+Deno.test("parseProxyPass reads the exchange's time limits, with 60 s defaults", () => {
+  const p = parseProxyPass("/ ajp://t headtimeout=1500 bodytimeout=300 writetimeout=700");
+  assert.deepEqual(
+    [p.backend.headTimeoutMs, p.backend.bodyTimeoutMs, p.backend.writeTimeoutMs],
+    [1500, 300, 700],
+  );
+  const d = parseProxyPass("/ ajp://t").backend;
+  assert.deepEqual([d.headTimeoutMs, d.bodyTimeoutMs, d.writeTimeoutMs], [60_000, 60_000, 60_000]);
+  assert.throws(() => parseProxyPass("/ ajp://t headtimeout=0"), ConfigError);
+});

@@ -4,9 +4,9 @@
  * @module
  */
 import type { Connection } from "../../db/mod.ts";
-import type { BackendSettings } from "../backend.ts";
-import type { HttpUpstreamSettings } from "../http_upstream.ts";
-import type { ConnectionLimits } from "../upstream.ts";
+import type { AjpSettings } from "../ajp/ajp_upstream.ts";
+import type { HttpUpstreamSettings } from "../http/http_upstream.ts";
+import type { ConnectionLimits } from "../proxy/upstream.ts";
 
 /** The limits and timeouts of a stored connection, whatever its type. */
 function limitsOf(c: Connection): ConnectionLimits {
@@ -22,7 +22,7 @@ function limitsOf(c: Connection): ConnectionLimits {
 }
 
 /** Backend settings of a stored direct (AJP) connection. */
-export function toBackendSettings(c: Connection, secret: string | null): BackendSettings {
+export function toAjpSettings(c: Connection, secret: string | null): AjpSettings {
   return {
     name: c.name,
     host: c.host,
@@ -51,7 +51,7 @@ export function toHttpSettings(c: Connection, password: string | null): HttpUpst
 }
 
 /** A key that changes whenever the pool must be rebuilt (everything but `enabled`). */
-export function poolKey(s: BackendSettings | HttpUpstreamSettings): string {
+export function poolKey(s: AjpSettings | HttpUpstreamSettings): string {
   const { enabled: _enabled, ...rest } = s;
   return JSON.stringify(rest);
 }

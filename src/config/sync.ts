@@ -6,17 +6,17 @@
  * @module
  */
 import type { Repositories } from "../../db/mod.ts";
-import { Balancer } from "../balancer.ts";
-import { effectiveSticky } from "../sticky_route.ts";
-import type { Upstream } from "../upstream.ts";
-import type { Route } from "../route_table.ts";
-import { trimSlash } from "../route_table.ts";
-import type { GatewayRuntime } from "../runtime.ts";
+import { Balancer } from "../proxy/balancer.ts";
+import { effectiveSticky } from "../proxy/sticky_route.ts";
+import type { Upstream } from "../proxy/upstream.ts";
+import type { Route } from "../proxy/route_table.ts";
+import { trimSlash } from "../proxy/route_table.ts";
+import type { GatewayRuntime } from "../proxy/runtime.ts";
 import type { ConnectionStatus, LiveView, ReadOnlyRoute } from "./live_view.ts";
-import { HttpUpstream } from "../http_upstream.ts";
+import { HttpUpstream } from "../http/http_upstream.ts";
 import { addressVerifier, BackendPolicy, guardConnector } from "../backend_policy.ts";
-import type { Connector } from "../backend.ts";
-import { poolKey, toBackendSettings, toHttpSettings } from "./stored_settings.ts";
+import type { Connector } from "../ajp/ajp_upstream.ts";
+import { poolKey, toAjpSettings, toHttpSettings } from "./stored_settings.ts";
 
 /** Options of {@link ConfigSync}. */
 export interface ConfigSyncOptions {
@@ -94,7 +94,7 @@ export class ConfigSync implements LiveView {
   }
 
   status(name: string): ConnectionStatus {
-    const b = this.runtime.storedBackend(name);
+    const b = this.runtime.storedUpstream(name);
     if (!b) {
       return {
         state: "idle",
@@ -124,7 +124,7 @@ export class ConfigSync implements LiveView {
   }
 
   async reset(name: string): Promise<void> {
-    await this.runtime.storedBackend(name)?.reset();
+    await this.runtime.storedUpstream(name)?.reset();
   }
 
   private async load(): Promise<void> {
@@ -138,19 +138,17 @@ export class ConfigSync implements LiveView {
     const live = new Map<number, Upstream>();
     for (const c of connections) {
       const { secret, password } = await this.repos.connections.getSecrets(c.name);
-      const settings = c.type === "direct"
-        ? toBackendSettings(c, secret)
-        : toHttpSettings(c, password);
+      const settings = c.type === "direct" ? toAjpSettings(c, secret) : toHttpSettings(c, password);
       const key = c.type + (c.restricted ? "!" : "") + poolKey(settings);
-      const current = runtime.storedBackends.get(c.id);
+      const current = runtime.storedUpstreams.get(c.id);
       if (current && this.keys.get(c.id) === key) {
         current.setEnabled(settings.enabled);
         live.set(c.id, current);
         continue;
       }
       const backend = "secret" in settings
-        ? runtime.createBackend(settings, c.restricted ? this.guard : undefined)
-        : new HttpUpstream(runtime.shareOf(settings), c.restricted ? this.verify : undefined);
+        ? runtime.createAjpUpstream(settings, c.restricted ? this.guard : undefined)
+        : new HttpUpstream(runtime.perWorker(settings), c.restricted ? this.verify : undefined);
       backend.warmUp();
       live.set(c.id, backend);
       this.keys.set(c.id, key);
@@ -203,9 +201,9 @@ export class ConfigSync implements LiveView {
         preserveHost: r.preserveHost,
       });
     }
-    const retired = [...runtime.storedBackends].filter(([id, b]) => live.get(id) !== b);
-    runtime.storedBackends.clear();
-    for (const [id, b] of live) runtime.storedBackends.set(id, b);
+    const retired = [...runtime.storedUpstreams].filter(([id, b]) => live.get(id) !== b);
+    runtime.storedUpstreams.clear();
+    for (const [id, b] of live) runtime.storedUpstreams.set(id, b);
     runtime.setRoutes(table);
     for (const [id, b] of retired) {
       if (!live.has(id)) this.keys.delete(id);

@@ -5,11 +5,10 @@
  * reason, connection states, balancer member states and process memory.
  * @module
  */
-import { Backend } from "../backend.ts";
-import { Balancer } from "../balancer.ts";
-import type { GatewayRuntime } from "../runtime.ts";
-import { routeLabel, type RouteTable } from "../route_table.ts";
-import type { Upstream } from "../upstream.ts";
+import { Balancer } from "../proxy/balancer.ts";
+import type { GatewayRuntime } from "../proxy/runtime.ts";
+import { routeLabel, type RouteTable } from "../proxy/route_table.ts";
+import { type Upstream, UPSTREAM_STATES } from "../proxy/upstream.ts";
 import type { AccessRecord } from "./access_trace.ts";
 import { Collected, Counter, Histogram, Registry } from "./metrics.ts";
 
@@ -58,8 +57,8 @@ export class GatewayMetrics {
   constructor(private readonly runtime: GatewayRuntime) {
     const upstreams = () => {
       const all = new Map<string, Upstream>();
-      for (const u of runtime.cliBackends.values()) all.set(u.name, u);
-      for (const u of runtime.storedBackends.values()) all.set(u.name, u);
+      for (const u of runtime.cliUpstreams.values()) all.set(u.name, u);
+      for (const u of runtime.storedUpstreams.values()) all.set(u.name, u);
       return [...all.values()];
     };
     const r = this.registry;
@@ -70,7 +69,7 @@ export class GatewayMetrics {
         "gauge",
         function* () {
           for (const u of upstreams()) {
-            const s = u instanceof Backend ? u.poolStats() : { ...u.sockets(), waiting: 0 };
+            const s = u.poolStats();
             yield [{ connection: u.name, state: "idle" }, s.idle];
             yield [{ connection: u.name, state: "busy" }, s.busy];
             yield [{ connection: u.name, state: "waiting" }, s.waiting];
@@ -85,12 +84,8 @@ export class GatewayMetrics {
         "counter",
         function* () {
           for (const u of upstreams()) {
-            if (u instanceof Backend) {
-              yield [
-                { connection: u.name },
-                u.poolStats().opened,
-              ];
-            }
+            const opened = u.poolStats().opened;
+            if (opened !== undefined) yield [{ connection: u.name }, opened];
           }
         },
       ),
@@ -102,8 +97,7 @@ export class GatewayMetrics {
         "counter",
         function* () {
           for (const u of upstreams()) {
-            if (!(u instanceof Backend)) continue;
-            for (const [reason, n] of Object.entries(u.poolStats().closed)) {
+            for (const [reason, n] of Object.entries(u.poolStats().closed ?? {})) {
               yield [{
                 connection: u.name,
                 reason,
@@ -153,7 +147,7 @@ export class GatewayMetrics {
         "gauge",
         function* () {
           for (const u of upstreams()) {
-            for (const state of ["connected", "error", "disabled", "idle"]) {
+            for (const state of UPSTREAM_STATES) {
               yield [{ connection: u.name, state }, u.state === state ? 1 : 0];
             }
           }

@@ -26,7 +26,7 @@
 import { createServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
-import type { ClientInfo } from "../build_forward.ts";
+import type { ClientInfo } from "../proxy/client_info.ts";
 import type { TlsFront, TlsFrontOptions, TlsHandler } from "./front.ts";
 import { serveNodeExchange } from "./node_exchange.ts";
 import type { NodeServerRequest } from "./node_request.ts";

@@ -3,7 +3,7 @@
  * certificate, which only the node:tls front (HTTP/1.1) can ask for and read.
  * @module
  */
-import type { ClientInfo } from "../build_forward.ts";
+import type { ClientInfo } from "../proxy/client_info.ts";
 import { startClientCertFront } from "./client_cert_front.ts";
 import { startNativeTlsFront } from "./native_front.ts";
 import type { TlsMaterialFiles } from "./tls_material.ts";

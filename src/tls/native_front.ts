@@ -34,8 +34,8 @@
  * ```
  * @module
  */
-import type { ClientInfo } from "../build_forward.ts";
-import { GatewayError } from "../errors.ts";
+import type { ClientInfo } from "../proxy/client_info.ts";
+import { GatewayError } from "../proxy/errors.ts";
 import { isUrlSafeAuthority } from "./authority.ts";
 import type { TlsFront, TlsHandler } from "./front.ts";
 import { readTlsMaterial, type TlsMaterial } from "./tls_material.ts";

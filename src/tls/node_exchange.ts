@@ -5,8 +5,8 @@
  * a request that cannot be represented gets a 400, a handler that throws a 500.
  * @module
  */
-import type { ClientInfo } from "../build_forward.ts";
-import { GatewayError } from "../errors.ts";
+import type { ClientInfo } from "../proxy/client_info.ts";
+import { GatewayError, proxyErrorResponse } from "../proxy/errors.ts";
 import type { TlsHandler } from "./front.ts";
 import { type NodeServerRequest, toWebRequest } from "./node_request.ts";
 import {
@@ -15,6 +15,7 @@ import {
   watchEnd,
   writeWebResponse,
 } from "./node_response.ts";
+import { hostPort } from "../proxy/host_port.ts";
 
 /** Seams of {@link serveNodeExchange}. */
 export interface ExchangeHooks {
@@ -50,12 +51,7 @@ export async function serveNodeExchange(
     release = web.release;
     response = await handler(web.request, client);
   } catch (err) {
-    if (!(err instanceof GatewayError)) {
-      hooks.warn(`tls: handler failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    response = err instanceof GatewayError
-      ? err.toResponse()
-      : new GatewayError("internal", "internal gateway error").toResponse();
+    response = proxyErrorResponse(err, hooks.warn);
   }
   try {
     if (aborter.signal.aborted) {
@@ -72,8 +68,7 @@ export async function serveNodeExchange(
 }
 
 function authorityOf(client: ClientInfo): string {
-  const host = client.localAddr.includes(":") ? `[${client.localAddr}]` : client.localAddr;
-  return `${host}:${client.localPort}`;
+  return hostPort(client.localAddr, client.localPort);
 }
 
 function ignore(): void {}

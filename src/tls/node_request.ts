@@ -9,7 +9,7 @@ import { isUrlSafeAuthority } from "./authority.ts";
 import type { IncomingMessage } from "node:http";
 import type { Http2ServerRequest } from "node:http2";
 import type { Readable } from "node:stream";
-import { GatewayError } from "../errors.ts";
+import { GatewayError } from "../proxy/errors.ts";
 
 /** A request from node:http (HTTP/1.x) or node:http2's compatibility API. */
 export type NodeServerRequest = IncomingMessage | Http2ServerRequest;

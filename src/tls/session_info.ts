@@ -7,7 +7,7 @@
  */
 import { Buffer } from "node:buffer";
 import type { TLSSocket } from "node:tls";
-import type { ClientInfo, TlsSessionInfo } from "../build_forward.ts";
+import type { ClientInfo, TlsSessionInfo } from "../proxy/client_info.ts";
 
 /**
  * The symmetric key size in bits of a cipher suite, from its name: IANA names

@@ -52,3 +52,15 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 25));
   }
 }
+
+/**
+ * Waits until `cond` holds, polling every 25 ms; fails naming `what` after `timeoutMs`
+ * (default 5000). The boolean form of {@link waitFor}.
+ */
+export async function waitUntil(
+  cond: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<void> {
+  await waitFor(what, async () => (await cond()) || undefined, { timeoutMs });
+}

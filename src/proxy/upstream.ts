@@ -1,15 +1,19 @@
 /**
- * What the proxy hands to a backend connection, whatever its type (AJP or HTTP): the
- * request as the route rewrote it, plus the client facts. Balancers pick among upstreams.
+ * What the proxy hands to a backend connection, whatever its type (AJP or HTTP): one request
+ * object, made by the proxy route and passed by reference down to the socket, and the one
+ * method every target has, `send(request)`. Balancers pick among upstreams.
  * @module
  */
 import type { BodySource } from "./body_source.ts";
-import type { ClientInfo } from "./build_forward.ts";
-import type { AccessTrace } from "./observe/access_trace.ts";
+import { GatewayError } from "./errors.ts";
+import type { ClientInfo } from "../proxy/client_info.ts";
+import type { AccessTrace } from "../observe/access_trace.ts";
 
-/** A request on its way to one upstream. */
+/** A request on its way to its upstream. */
 export interface UpstreamRequest {
   method: string;
+  /** The client's path (for sticky routes in path parameters). */
+  path: string;
   headers: Headers;
   /** Backend path in origin form (the route's prefix already replaced). */
   backendUri: string;
@@ -23,10 +27,10 @@ export interface UpstreamRequest {
   /**
    * The client's abort signal, made on demand: making one costs the runtime a cancel watch
    * per request (about 6 µs), so AJP exchanges ask for it only once they have waited on the
-   * backend across a pool sweep (see `AjpLink.onWait`).
+   * backend across a pool sweep (see the exchange's `tick`).
    */
   clientSignal?: () => AbortSignal;
-  /** The balancer member's route, sent as AJP jvm_route. */
+  /** The balancer member's route, sent as AJP jvm_route; set by the balancer per attempt. */
   jvmRoute?: string;
   /** Receives operator warnings. */
   warn?: (message: string) => void;
@@ -36,10 +40,7 @@ export interface UpstreamRequest {
   trace?: AccessTrace;
 }
 
-/** The header carrying the gateway's request id to the backend. */
-export const REQUEST_ID_HEADER = "x-request-id";
-
-/** Limits and timeouts every kind of connection has (defaults as in BACKEND_DEFAULTS). */
+/** Limits and timeouts every kind of connection has (defaults as in CONNECTION_DEFAULTS). */
 export interface ConnectionLimits {
   /** Most sockets (exchanges in flight for HTTP); null = unlimited. Default 64. */
   max: number | null;
@@ -56,7 +57,10 @@ export interface ConnectionLimits {
 }
 
 /** Live state shared by every kind of connection. */
-export type UpstreamState = "connected" | "error" | "disabled" | "idle";
+export type UpstreamState = typeof UPSTREAM_STATES[number];
+
+/** Every {@link UpstreamState}, for schemas and metrics. */
+export const UPSTREAM_STATES = ["connected", "error", "disabled", "idle"] as const;
 
 /** Traffic counters of a connection. */
 export interface UpstreamCounters {
@@ -66,8 +70,39 @@ export interface UpstreamCounters {
   bytesOut: number;
 }
 
+/** Socket counters of a connection, whatever its kind. */
+export interface SocketStats {
+  idle: number;
+  busy: number;
+  /** Requests waiting for a socket. */
+  waiting: number;
+  opened?: number;
+  /** Sockets closed, by reason. */
+  closed?: Record<string, number>;
+}
+
+/** Where a route sends its requests: a connection or a balancer. */
+export interface RouteTarget {
+  readonly name: string;
+  /** Sends the request; a GatewayError with retry "other_member" may go to another one. */
+  send(req: UpstreamRequest): Promise<Response>;
+}
+
+/**
+ * The check every connection makes first in `send`: it must be enabled; the access trace
+ * learns which connection serves the request.
+ */
+export function admit(upstream: Upstream, req: UpstreamRequest): void {
+  if (req.trace) req.trace.connection = upstream.name;
+  if (!upstream.enabled) {
+    throw new GatewayError("unavailable", `connection "${upstream.name}" is disabled`, {
+      retryAfter: 5,
+    });
+  }
+}
+
 /** A backend connection that can serve requests. */
-export interface Upstream {
+export interface Upstream extends RouteTarget {
   readonly name: string;
   readonly enabled: boolean;
   readonly state: UpstreamState;
@@ -77,10 +112,10 @@ export interface Upstream {
   readonly inFlight: number;
   /** Idle and busy sockets. */
   sockets(): { idle: number; busy: number };
+  /** Socket counters for metrics; `opened` and `closed` only where the gateway owns sockets. */
+  poolStats(): SocketStats;
   /** Puts the connection in error (and starts its recovery probe). */
   markError(message: string): void;
-  /** Sends the request; a GatewayError with `retryable` may go to another upstream. */
-  send(req: UpstreamRequest): Promise<Response>;
   warmUp(): void;
   setEnabled(enabled: boolean): void;
   reset(): Promise<void>;

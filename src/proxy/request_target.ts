@@ -45,3 +45,14 @@ export function assertNoHiddenDotSegments(path: string): void {
     }
   }
 }
+
+/** The host name (no port) a request addresses, from Host or else the listener address. */
+export function serverNameOf(host: string | null, fallback: string): string {
+  if (!host) return fallback;
+  if (host.startsWith("[")) {
+    const end = host.indexOf("]");
+    return end > 0 ? host.slice(0, end + 1) : host;
+  }
+  const colon = host.indexOf(":");
+  return colon < 0 ? host : host.slice(0, colon);
+}

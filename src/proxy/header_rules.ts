@@ -50,17 +50,31 @@ export function forwardableRequestHeaders(headers: Headers): [string, string][] 
   return out;
 }
 
-/** Response header names (lower-case) never copied from the backend to the client. */
-const RESPONSE_DROP = new Set([...HOP_BY_HOP, "content-length"]);
-
 /**
- * Whether a backend response header is passed to the client. Content-Length is dropped:
- * the response is framed from the AJP chunks themselves (CVE-2024-24795), except for HEAD
- * where it describes the body that was not sent.
+ * The client's response headers from the backend's: hop-by-hop headers and those the backend
+ * names in its own `Connection` header are dropped (RFC 9110 7.6.1). Content-Length is
+ * dropped too: the response is framed from the body itself (CVE-2024-24795), except for
+ * HEAD, where it describes the body that was not sent. Throws a TypeError on a header the
+ * Fetch API refuses.
  */
-export function keepResponseHeader(lowerName: string, isHead: boolean): boolean {
-  if (lowerName === "content-length") return isHead;
-  return !RESPONSE_DROP.has(lowerName);
+export function clientResponseHeaders(
+  backend: Iterable<readonly [string, string]>,
+  isHead: boolean,
+): Headers {
+  let named: Set<string> | null = null;
+  for (const [name, value] of backend) {
+    if (name.length === 10 && name.toLowerCase() === "connection") {
+      for (const n of connectionNames(value) ?? []) (named ??= new Set()).add(n);
+    }
+  }
+  const out = new Headers();
+  for (const [name, value] of backend) {
+    const lower = name.toLowerCase();
+    if (lower === "content-length" ? isHead : !HOP_BY_HOP.has(lower) && !named?.has(lower)) {
+      out.append(name, value);
+    }
+  }
+  return out;
 }
 
 /**

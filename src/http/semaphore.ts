@@ -3,10 +3,10 @@
  * a caller that waits longer than `timeoutMs` gets a 503 with Retry-After.
  * @module
  */
-import { GatewayError } from "./errors.ts";
+import { GatewayError } from "../proxy/errors.ts";
 
 /** See module doc. */
-export class Slots {
+export class Semaphore {
   private used = 0;
   private readonly waiters: { resolve: () => void; timer: ReturnType<typeof setTimeout> }[] = [];
 

@@ -4,6 +4,8 @@
  * 60 s) that clears it by itself once the backend answers again.
  * @module
  */
+import { messageOf } from "./errors.ts";
+import type { UpstreamState } from "./upstream.ts";
 
 const FIRST_MS = 1_000;
 const MAX_MS = 60_000;
@@ -37,7 +39,7 @@ export class Health {
   }
 
   /** The connection's state: disabled, error, connected, or idle before its first success. */
-  state(enabled: boolean): "connected" | "error" | "disabled" | "idle" {
+  state(enabled: boolean): UpstreamState {
     if (!enabled) return "disabled";
     if (this.current) return "error";
     return this.reached ? "connected" : "idle";
@@ -83,7 +85,7 @@ export class Health {
         this.delayMs = FIRST_MS;
         this.onRecovered();
       } catch (err) {
-        if (this.current) this.current.message = err instanceof Error ? err.message : String(err);
+        if (this.current) this.current.message = messageOf(err);
         this.delayMs = Math.min(this.delayMs * 2, MAX_MS);
         this.checking = false;
         if (this.current) this.schedule();

@@ -7,18 +7,21 @@
  * its own Host; the client's is in X-Forwarded-Host.
  * @module
  */
-import { GatewayError } from "./errors.ts";
-import type { AccessTrace } from "./observe/access_trace.ts";
-import { forwardableRequestHeaders, keepResponseHeader } from "./header_rules.ts";
-import { Health } from "./health.ts";
-import { Slots } from "./slots.ts";
-import type {
-  ConnectionLimits,
-  Upstream,
-  UpstreamCounters,
-  UpstreamRequest,
-  UpstreamState,
-} from "./upstream.ts";
+import { GatewayError, messageOf } from "../proxy/errors.ts";
+import type { AccessTrace } from "../observe/access_trace.ts";
+import { clientResponseHeaders, forwardableRequestHeaders } from "../proxy/header_rules.ts";
+import { Health } from "../proxy/health.ts";
+import { Semaphore } from "./semaphore.ts";
+import {
+  admit,
+  type ConnectionLimits,
+  type SocketStats,
+  type Upstream,
+  type UpstreamCounters,
+  type UpstreamRequest,
+  type UpstreamState,
+} from "../proxy/upstream.ts";
+import { hostLiteral, hostPort } from "../proxy/host_port.ts";
 
 /** Settings of an HTTP(S) connection. */
 export interface HttpUpstreamSettings extends ConnectionLimits {
@@ -36,7 +39,7 @@ export interface HttpUpstreamSettings extends ConnectionLimits {
 export class HttpUpstream implements Upstream {
   readonly counters: UpstreamCounters = { requests: 0, failures: 0, bytesIn: 0, bytesOut: 0 };
   private readonly client: Deno.HttpClient;
-  private readonly slots: Slots;
+  private readonly semaphore: Semaphore;
   private readonly auth: string | null;
   private closed = false;
   private readonly health = new Health(
@@ -54,7 +57,7 @@ export class HttpUpstream implements Upstream {
       poolMaxIdlePerHost: settings.max ?? undefined,
       poolIdleTimeout: settings.idleTimeoutMs,
     });
-    this.slots = new Slots(settings.name, settings.max, settings.acquireTimeoutMs);
+    this.semaphore = new Semaphore(settings.name, settings.max, settings.acquireTimeoutMs);
     this.auth = settings.username !== null
       ? "Basic " + btoa(`${settings.username}:${settings.password ?? ""}`)
       : null;
@@ -77,11 +80,15 @@ export class HttpUpstream implements Upstream {
   }
 
   get inFlight(): number {
-    return this.slots.inUse;
+    return this.semaphore.inUse;
+  }
+
+  poolStats(): SocketStats {
+    return { idle: 0, busy: this.semaphore.inUse, waiting: this.semaphore.waiting };
   }
 
   sockets(): { idle: number; busy: number } {
-    return { idle: 0, busy: this.slots.inUse };
+    return { idle: 0, busy: this.semaphore.inUse };
   }
 
   markError(message: string): void {
@@ -104,22 +111,23 @@ export class HttpUpstream implements Upstream {
     this.health.stop();
     this.closed = true;
     // in-flight fetches keep the client alive; the last one to finish closes it
-    if (this.slots.inUse === 0) this.client.close();
+    if (this.semaphore.inUse === 0) this.client.close();
   }
 
   async send(req: UpstreamRequest): Promise<Response> {
+    admit(this, req);
     const { protocol, host, port, path, name, replyTimeoutMs } = this.settings;
     this.counters.requests++;
-    await this.slots.acquire();
+    await this.semaphore.acquire();
     let released = false;
     const release = () => {
       if (!released) {
         released = true;
-        this.slots.release();
-        if (this.closed && this.slots.inUse === 0) this.client.close();
+        this.semaphore.release();
+        if (this.closed && this.semaphore.inUse === 0) this.client.close();
       }
     };
-    const url = `${protocol}://${hostPart(host)}:${port}${path}${req.backendUri}` +
+    const url = `${protocol}://${hostPort(host, port)}${path}${req.backendUri}` +
       (req.query === null ? "" : `?${req.query}`);
     const headers = this.requestHeaders(req);
     const abort = new AbortController();
@@ -156,7 +164,7 @@ export class HttpUpstream implements Upstream {
         throw abort.signal.reason;
       }
       const message = `connection "${name}": cannot reach ${protocol}://${host}:${port}: ${
-        err instanceof Error ? err.message : String(err)
+        messageOf(err)
       }`;
       this.markError(message);
       throw new GatewayError("unavailable", message, { cause: err, retryAfter: 1 });
@@ -165,10 +173,8 @@ export class HttpUpstream implements Upstream {
       clientSignal?.removeEventListener("abort", onClientAbort);
     }
     this.health.ok();
-    const out = new Headers();
-    const isHead = req.method === "HEAD";
     // Headers iteration yields each Set-Cookie separately (Fetch standard).
-    for (const [k, v] of res.headers) if (keepResponseHeader(k, isHead)) out.append(k, v);
+    const out = clientResponseHeaders(res.headers, req.method === "HEAD");
     const trace = req.trace;
     if (!res.body) {
       release();
@@ -196,7 +202,7 @@ export class HttpUpstream implements Upstream {
     }
     const clientHost = req.headers.get("host");
     if (!req.preserveHost || !clientHost) {
-      h.set("host", `${hostPart(this.settings.host)}:${this.settings.port}`);
+      h.set("host", `${hostLiteral(this.settings.host)}:${this.settings.port}`);
     }
     h.set("x-forwarded-for", req.client.remoteAddr);
     h.set("x-forwarded-proto", req.client.isSsl ? "https" : "http");
@@ -245,9 +251,7 @@ export class HttpUpstream implements Upstream {
           this.counters.failures++;
           // a string reason: the runtime logs one line, not a stack trace
           c.error(
-            `connection "${this.settings.name}": ${
-              err instanceof Error ? err.message : String(err)
-            }`,
+            `connection "${this.settings.name}": ${messageOf(err)}`,
           );
         }
       },
@@ -277,8 +281,4 @@ export class HttpUpstream implements Upstream {
       );
     }
   }
-}
-
-function hostPart(host: string): string {
-  return host.includes(":") ? `[${host}]` : host;
 }

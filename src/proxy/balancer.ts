@@ -8,7 +8,7 @@
  */
 import { GatewayError } from "./errors.ts";
 import { type StickyNames, stickyRouteOf } from "./sticky_route.ts";
-import type { Upstream, UpstreamRequest } from "./upstream.ts";
+import type { RouteTarget, Upstream, UpstreamRequest } from "./upstream.ts";
 
 /** How a member takes part: `draining` keeps its sessions but gets no new ones; `standby`
  * is used only when no active member is usable; `disabled` is never used. */
@@ -43,7 +43,7 @@ export interface BalancerSettings {
 }
 
 /** See module doc. */
-export class Balancer {
+export class Balancer implements RouteTarget {
   readonly members: Member[];
 
   constructor(
@@ -58,12 +58,12 @@ export class Balancer {
   }
 
   /** Sends the request to a member, failing over while the request can be replayed. */
-  async send(req: UpstreamRequest, path: string): Promise<Response> {
+  async send(req: UpstreamRequest): Promise<Response> {
     const { sticky, name } = this.settings;
     if (!this.settings.enabled) {
       throw new GatewayError("unavailable", `balancer "${name}" is disabled`, { retryAfter: 5 });
     }
-    const route = sticky ? stickyRouteOf(sticky, req.headers.get("cookie"), path) : null;
+    const route = sticky ? stickyRouteOf(sticky, req.headers.get("cookie"), req.path) : null;
     const tried = new Set<Member>();
     let last: GatewayError | null = null;
     for (;;) {
@@ -82,11 +82,11 @@ export class Balancer {
       }
       tried.add(member);
       member.elected++;
-      if (req.trace) req.trace.connection = member.upstream.name;
+      req.jvmRoute = member.route ?? undefined;
       try {
-        return await member.upstream.send({ ...req, jvmRoute: member.route ?? undefined });
+        return await member.upstream.send(req);
       } catch (err) {
-        if (!(err instanceof GatewayError) || !err.retryable) throw err;
+        if (!(err instanceof GatewayError) || err.retry !== "other_member") throw err;
         member.upstream.markError(err.message);
         last = new GatewayError(err.kind, err.message, { retryAfter: err.retryAfter });
       }

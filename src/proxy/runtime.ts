@@ -4,7 +4,7 @@
  * new table; requests in flight keep the objects they already hold.
  * @module
  */
-import { Backend, type BackendSettings, type Connector } from "./backend.ts";
+import { type AjpSettings, AjpUpstream, type Connector } from "../ajp/ajp_upstream.ts";
 import { type Route, RouteTable } from "./route_table.ts";
 import type { Upstream } from "./upstream.ts";
 
@@ -14,16 +14,17 @@ export interface RuntimeOptions {
   connect?: Connector;
   /** Receives operator warnings (default: console.warn). */
   warn?: (message: string) => void;
-  /** This process is one of `share` workers: each pool gets 1/share of its maximum. */
-  share?: number;
+  /** Worker processes serving the same configuration: each pool gets 1/workers of its
+   * maximum. Default 1. */
+  workers?: number;
 }
 
 /** See module doc. */
 export class GatewayRuntime {
   /** Command-line connections by lower-case name. */
-  readonly cliBackends = new Map<string, Backend>();
+  readonly cliUpstreams = new Map<string, AjpUpstream>();
   /** Stored connections by database id. */
-  readonly storedBackends = new Map<number, Upstream>();
+  readonly storedUpstreams = new Map<number, Upstream>();
   routes: RouteTable = new RouteTable([]);
   readonly warn: (message: string) => void;
 
@@ -32,23 +33,23 @@ export class GatewayRuntime {
   }
 
   /**
-   * Creates a backend (not registered anywhere), with this worker's share of the pool;
+   * Creates an AJP upstream (not registered anywhere), with this worker's part of the pool;
    * `guard` wraps its connector (e.g. to check the address reached).
    */
-  createBackend(
-    settings: BackendSettings,
+  createAjpUpstream(
+    settings: AjpSettings,
     guard?: (c: Connector | undefined) => Connector,
-  ): Backend {
+  ): AjpUpstream {
     const connect = guard ? guard(this.options.connect) : this.options.connect;
-    return new Backend(this.shareOf(settings), connect);
+    return new AjpUpstream(this.perWorker(settings), connect);
   }
 
   /**
    * Settings with `max` and `initial` divided among the workers (rounded up), so that N
    * workers together stay within the configured maximum (plus rounding).
    */
-  shareOf<T extends { max: number | null; initial?: number }>(settings: T): T {
-    const n = this.options.share ?? 1;
+  perWorker<T extends { max: number | null; initial?: number }>(settings: T): T {
+    const n = this.options.workers ?? 1;
     if (n <= 1) return settings;
     return {
       ...settings,
@@ -58,24 +59,19 @@ export class GatewayRuntime {
   }
 
   /** Creates (or returns the existing) command-line backend for `settings`. */
-  addCliBackend(settings: BackendSettings): Backend {
+  addCliUpstream(settings: AjpSettings): AjpUpstream {
     const key = settings.name.toLowerCase();
-    const existing = this.cliBackends.get(key);
+    const existing = this.cliUpstreams.get(key);
     if (existing) return existing;
-    const backend = this.createBackend(settings);
-    this.cliBackends.set(key, backend);
+    const backend = this.createAjpUpstream(settings);
+    this.cliUpstreams.set(key, backend);
     return backend;
   }
 
-  /** The backend named `name` (case-insensitive): a stored one first, else a command-line one. */
-  backend(name: string): Upstream | undefined {
-    return this.storedBackend(name) ?? this.cliBackends.get(name.toLowerCase());
-  }
-
   /** The stored connection named `name` (case-insensitive). */
-  storedBackend(name: string): Upstream | undefined {
+  storedUpstream(name: string): Upstream | undefined {
     const key = name.toLowerCase();
-    for (const b of this.storedBackends.values()) if (b.name.toLowerCase() === key) return b;
+    for (const b of this.storedUpstreams.values()) if (b.name.toLowerCase() === key) return b;
     return undefined;
   }
 
@@ -86,7 +82,7 @@ export class GatewayRuntime {
 
   /** Closes every pool; busy sockets close when their exchange ends. */
   shutdown(): void {
-    for (const b of this.cliBackends.values()) b.close();
-    for (const b of this.storedBackends.values()) b.close();
+    for (const b of this.cliUpstreams.values()) b.close();
+    for (const b of this.storedUpstreams.values()) b.close();
   }
 }

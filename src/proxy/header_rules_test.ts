@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { GatewayError } from "./errors.ts";
 import {
+  clientResponseHeaders,
   forwardableRequestHeaders,
-  keepResponseHeader,
   requestBodyLength,
 } from "./header_rules.ts";
 
@@ -21,11 +21,29 @@ Deno.test("forwardableRequestHeaders drops hop-by-hop, Connection-named and X-Fo
   assert.deepEqual(forwardableRequestHeaders(h), [["accept", "*/*"], ["host", "a"]]);
 });
 
-Deno.test("keepResponseHeader frames from AJP chunks: Content-Length only on HEAD", () => {
-  assert.equal(keepResponseHeader("content-length", false), false);
-  assert.equal(keepResponseHeader("content-length", true), true);
-  assert.equal(keepResponseHeader("transfer-encoding", false), false);
-  assert.equal(keepResponseHeader("set-cookie", false), true);
+Deno.test("clientResponseHeaders frames from the body: Content-Length only on HEAD", () => {
+  const backend: [string, string][] = [
+    ["Content-Length", "5"],
+    ["Transfer-Encoding", "chunked"],
+    ["Set-Cookie", "a=1"],
+    ["Set-Cookie", "b=2"],
+  ];
+  const get = clientResponseHeaders(backend, false);
+  assert.equal(get.get("content-length"), null);
+  assert.equal(get.get("transfer-encoding"), null);
+  assert.deepEqual(get.getSetCookie(), ["a=1", "b=2"]);
+  assert.equal(clientResponseHeaders(backend, true).get("content-length"), "5");
+});
+
+Deno.test("clientResponseHeaders drops the headers the backend names in its Connection", () => {
+  const h = clientResponseHeaders([
+    ["Connection", "X-Secret, close"],
+    ["connection", "x-other"],
+    ["X-Secret", "internal"],
+    ["X-Other", "internal"],
+    ["X-Kept", "yes"],
+  ], false);
+  assert.deepEqual([...h], [["x-kept", "yes"]]);
 });
 
 Deno.test("requestBodyLength accepts one framing and rejects the ambiguous ones", () => {

@@ -8,7 +8,7 @@
  * a retried exchange resends it.
  * @module
  */
-import { concatBytes } from "../codec/bytes.ts";
+import { concatBytes } from "../../codec/bytes.ts";
 import { GatewayError } from "./errors.ts";
 
 /** A settled read of the client stream. */

@@ -1,6 +1,6 @@
 /**
  * The gateway's one error type. It carries what went wrong (`kind`), on which side
- * (`source`), whether a retry on another socket is safe, and the HTTP status it maps to, so
+ * (`source`), where the request may be sent again (`retry`), and the HTTP status it maps to, so
  * that a single handler turns any failure into a short plain-text answer (generic for backend
  * failures, so that addresses and packet dumps stay in the log).
  * @module
@@ -18,7 +18,15 @@ export type GatewayErrorKind =
   | "protocol"
   | "closed"
   | "client_aborted"
+  | "request_timeout"
   | "internal";
+
+/**
+ * Where a failed request may go again, decided once from what happened (pingora's
+ * RetryType): on a fresh socket of the same connection (a stale pooled socket), to another
+ * balancer member (nothing unrepeatable reached the backend), or nowhere.
+ */
+export type Retry = "same_connection" | "other_member" | "none";
 
 /** Which side caused the error. */
 export type ErrorSource = "upstream" | "downstream" | "internal";
@@ -34,6 +42,7 @@ const STATUS: Record<GatewayErrorKind, number> = {
   protocol: 502,
   closed: 502,
   client_aborted: 400,
+  request_timeout: 408,
   internal: 500,
 };
 
@@ -41,8 +50,8 @@ const STATUS: Record<GatewayErrorKind, number> = {
 export interface GatewayErrorOptions {
   /** Default: "upstream" for backend kinds, "downstream" for request kinds. */
   source?: ErrorSource;
-  /** Safe to retry on a fresh socket. Default false. */
-  retryable?: boolean;
+  /** Where the request may be sent again. Default "none". */
+  retry?: Retry;
   /** Seconds for a `Retry-After` header on the error response. */
   retryAfter?: number;
   cause?: unknown;
@@ -53,14 +62,14 @@ export class GatewayError extends Error {
   override readonly name = "GatewayError";
   readonly kind: GatewayErrorKind;
   readonly source: ErrorSource;
-  readonly retryable: boolean;
+  readonly retry: Retry;
   readonly retryAfter: number | undefined;
 
   constructor(kind: GatewayErrorKind, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.kind = kind;
     this.source = options.source ?? defaultSource(kind);
-    this.retryable = options.retryable ?? false;
+    this.retry = options.retry ?? "none";
     this.retryAfter = options.retryAfter;
   }
 
@@ -98,6 +107,7 @@ const PUBLIC_MESSAGE: Record<GatewayErrorKind, string> = {
   protocol: "bad gateway: the application's reply could not be read",
   closed: "bad gateway: the application closed the connection",
   client_aborted: "request aborted",
+  request_timeout: "request timeout: the request body did not arrive in time",
   internal: "internal gateway error",
 };
 
@@ -108,6 +118,7 @@ function defaultSource(kind: GatewayErrorKind): ErrorSource {
     case "header_too_large":
     case "no_route":
     case "client_aborted":
+    case "request_timeout":
       return "downstream";
     case "internal":
       return "internal";
@@ -116,7 +127,26 @@ function defaultSource(kind: GatewayErrorKind): ErrorSource {
   }
 }
 
-/** Wraps anything thrown into a GatewayError, keeping GatewayErrors as they are. */
-export function toGatewayError(err: unknown, fallback: GatewayErrorKind, message: string) {
-  return err instanceof GatewayError ? err : new GatewayError(fallback, message, { cause: err });
+/** The message of anything thrown, for error texts (`String(err)` for non-errors). */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The failure as a GatewayError; anything else is unexpected: warned, and answered as an
+ * internal error (its text stays in the log).
+ */
+export function asGatewayError(err: unknown, warn: (message: string) => void): GatewayError {
+  if (err instanceof GatewayError) return err;
+  warn(`proxy: unexpected error: ${messageOf(err)}`);
+  return new GatewayError("internal", `unexpected error: ${messageOf(err)}`, { cause: err });
+}
+
+/** The one answer to a failed proxied request, for both listeners (request id when known). */
+export function proxyErrorResponse(
+  err: unknown,
+  warn: (message: string) => void,
+  requestId?: string,
+): Response {
+  return asGatewayError(err, warn).toResponse(requestId);
 }

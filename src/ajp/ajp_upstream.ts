@@ -1,25 +1,27 @@
 /**
- * A backend connection at run time: its settings, its socket pool, its state (connected,
- * error with the error text, disabled) and its counters.
+ * An AJP connection at run time: its settings, its socket pool, its state (connected,
+ * error with the error text, disabled) and its counters. `send` builds the FORWARD_REQUEST
+ * and runs the exchange on a pooled socket.
  * @module
  */
-import { CPING_PACKET, CPONG_PACKET } from "../codec/cping.ts";
-import { AjpLink } from "./ajp_link.ts";
-import { buildForwardRequest } from "./build_forward.ts";
-import { GatewayError } from "./errors.ts";
-import { Health } from "./health.ts";
-import { runExchange } from "./exchange.ts";
-import type {
-  ConnectionLimits,
-  Upstream,
-  UpstreamCounters,
-  UpstreamRequest,
-  UpstreamState,
-} from "./upstream.ts";
+import { CPING_PACKET, CPONG_PACKET } from "../../codec/cping.ts";
+import { AjpLink } from "./link.ts";
+import { buildForwardRequest } from "./forward.ts";
+import { GatewayError, messageOf } from "../proxy/errors.ts";
+import { Health } from "../proxy/health.ts";
+import { EXCHANGE_TIMEOUTS, type ExchangeLimits, runExchange } from "./exchange.ts";
+import {
+  admit,
+  type ConnectionLimits,
+  type Upstream,
+  type UpstreamCounters,
+  type UpstreamRequest,
+  type UpstreamState,
+} from "../proxy/upstream.ts";
 import { type PingPolicy, Pool, type PoolStats } from "./pool.ts";
 
 /** Settings of an AJP (direct) connection. Defaults follow mod_proxy_ajp and the issues. */
-export interface BackendSettings extends ConnectionLimits {
+export interface AjpSettings extends ConnectionLimits, ExchangeLimits {
   name: string;
   host: string;
   port: number;
@@ -34,21 +36,17 @@ export interface BackendSettings extends ConnectionLimits {
 }
 
 /** Defaults for optional settings. */
-export const BACKEND_DEFAULTS = {
+export const CONNECTION_DEFAULTS = {
   packetSize: 8192,
   max: 64,
   acquireTimeoutMs: 10_000,
   connectTimeoutMs: 5_000,
   replyTimeoutMs: 60_000,
   idleTimeoutMs: 7_200_000,
+  ...EXCHANGE_TIMEOUTS,
   secret: null,
   enabled: true,
 } as const;
-
-/** Live state of a connection. */
-export type BackendState = UpstreamState;
-/** Traffic counters of a connection. */
-export type BackendCounters = UpstreamCounters;
 
 /** Opens a TCP socket; injectable for tests. */
 export type Connector = (
@@ -58,16 +56,16 @@ export type Connector = (
 const denoConnect: Connector = (opts) => Deno.connect({ ...opts, transport: "tcp" });
 
 /** See module doc. */
-export class Backend implements Upstream {
+export class AjpUpstream implements Upstream {
   readonly pool: Pool;
-  readonly counters: BackendCounters = { requests: 0, failures: 0, bytesIn: 0, bytesOut: 0 };
+  readonly counters: UpstreamCounters = { requests: 0, failures: 0, bytesIn: 0, bytesOut: 0 };
   private readonly health = new Health(
     () => this.probe(),
     () => this.warmUp(),
     () => this.settings.enabled,
   );
 
-  constructor(readonly settings: BackendSettings, private readonly connect = denoConnect) {
+  constructor(readonly settings: AjpSettings, private readonly connect = denoConnect) {
     this.pool = new Pool(
       {
         name: settings.name,
@@ -100,32 +98,12 @@ export class Backend implements Upstream {
 
   /** Forwards the request over AJP13 (FORWARD_REQUEST with the secret, then the exchange). */
   send(req: UpstreamRequest): Promise<Response> {
-    const forward = buildForwardRequest({
-      method: req.method,
-      headers: req.headers,
-      backendUri: req.backendUri,
-      query: req.query,
-      client: req.client,
-      secret: this.settings.secret,
-      preserveHost: req.preserveHost,
-      backendHost: this.settings.host,
-      jvmRoute: req.jvmRoute,
-      requestId: req.requestId,
-      bodyLength: req.bodyLength,
-    });
-    return runExchange({
-      backend: this,
-      forward,
-      body: req.body,
-      bodyLength: req.bodyLength,
-      clientSignal: req.clientSignal,
-      warn: req.warn,
-      trace: req.trace,
-    });
+    admit(this, req);
+    return runExchange(this, req, buildForwardRequest(req, this.settings));
   }
 
   /** connected / error / disabled / idle (never connected yet). */
-  get state(): BackendState {
+  get state(): UpstreamState {
     return this.health.state(this.settings.enabled);
   }
 
@@ -196,7 +174,7 @@ export class Backend implements Upstream {
       }
       if (!buf.every((b, i) => b === CPONG_PACKET[i])) throw new Error("unexpected CPONG bytes");
     } catch (err) {
-      const what = err instanceof Error ? err.message : String(err);
+      const what = messageOf(err);
       throw new Error(`connection "${name}": probe of ${host}:${port} failed: ${what}`);
     } finally {
       try {
@@ -218,9 +196,7 @@ export class Backend implements Upstream {
       });
     } catch (err) {
       const timedOut = err instanceof DOMException && err.name === "TimeoutError";
-      const what = timedOut
-        ? `timed out after ${connectTimeoutMs} ms`
-        : (err instanceof Error ? err.message : String(err));
+      const what = timedOut ? `timed out after ${connectTimeoutMs} ms` : messageOf(err);
       const message = `connection "${name}": cannot connect to ${host}:${port}: ${what}`;
       this.markError(message);
       throw new GatewayError("unavailable", message, { cause: err, retryAfter: 1 });

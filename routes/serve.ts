@@ -1,6 +1,6 @@
 /**
  * Starts the gateway: opens the configuration store, starts following it, and serves the
- * proxy and management listeners on `Deno.serve`; stops it gracefully (stop accepting, let
+ * proxy listener (plain: src/http1; TLS: src/tls) and the management listener (`Deno.serve`); stops it gracefully (stop accepting, let
  * exchanges in flight finish up to a grace period, close pools and the store).
  * @module
  */
@@ -22,6 +22,7 @@ import {
 import { startTlsFront, type TlsFront } from "../src/tls/mod.ts";
 import { createAdminApp } from "./admin.ts";
 import { createProxyApp } from "./proxy.ts";
+import { type Http1Server, serveHttp1 } from "../src/http1/server.ts";
 
 /** Environment variable with the first superuser's token on an empty database. */
 export const ADMIN_TOKEN_ENV = "AJPGATE_ADMIN_TOKEN";
@@ -83,7 +84,7 @@ export async function startGateway(
   for (const b of runtime.cliBackends.values()) b.warmUp();
   const store = await openStore(options.db, env);
   const sync = new ConfigSync(runtime, store.repos, cliRoutes, { pollMs: hooks.pollMs });
-  let proxy: Deno.HttpServer<Deno.NetAddr> | undefined;
+  let proxy: Http1Server | undefined;
   let admin: Deno.HttpServer<Deno.NetAddr> | undefined;
   let tlsFront: TlsFront | undefined;
   try {
@@ -98,7 +99,7 @@ export async function startGateway(
     const proxyApp = createProxyApp(runtime, (rec) => {
       metrics.record(rec);
       if (accessLog) log.info("access", { ...rec });
-    });
+    }, options.limits);
     const serveProxy = (req: Request, client: ClientInfo) =>
       Promise.resolve(proxyApp.fetch(req, { client }));
     if (options.tls) {
@@ -111,21 +112,25 @@ export async function startGateway(
         warn,
       }, serveProxy);
     } else {
-      const listening = proxy = Deno.serve({
+      // Our own HTTP/1.1 server: Deno.serve has no head/idle timeouts, no connection cap,
+      // and its accept loop ends the process on EMFILE (src/http1/server.ts).
+      proxy = serveHttp1({
         hostname: options.listen.hostname,
         port: options.listen.port,
         reusePort: share > 1,
-        onListen: () => {},
+        warn,
+        ...options.limits,
       }, (req, info) => {
-        const local = listening.addr;
         const client: ClientInfo = {
           remoteAddr: info.remoteAddr.hostname,
           remotePort: info.remoteAddr.port,
-          localAddr: local.hostname,
-          localPort: local.port,
+          localAddr: info.localAddr.hostname,
+          localPort: info.localAddr.port,
           isSsl: false,
         };
-        return serveProxy(req, client);
+        return Promise.resolve(
+          proxyApp.fetch(req, { client, http1: { target: info.target, body: info.body } }),
+        );
       });
     }
     const proxyAddr: Deno.NetAddr = tlsFront ? { transport: "tcp", ...tlsFront.addr } : proxy!.addr;
@@ -165,7 +170,7 @@ export async function startGateway(
     );
     ready = true;
 
-    const servers = proxy ? [proxy, admin] : [admin];
+    const servers: { shutdown(): Promise<void> }[] = proxy ? [proxy, admin] : [admin];
     let stopping: Promise<void> | null = null;
     const shutdown = (graceMs = 10_000) => {
       stopping ??= (async () => {

@@ -10,6 +10,8 @@ export type GatewayErrorKind =
   | "bad_request"
   | "not_implemented"
   | "header_too_large"
+  | "request_timeout"
+  | "expectation_failed"
   | "no_route"
   | "unavailable"
   | "pool_exhausted"
@@ -26,6 +28,8 @@ const STATUS: Record<GatewayErrorKind, number> = {
   bad_request: 400,
   not_implemented: 501,
   header_too_large: 431,
+  request_timeout: 408,
+  expectation_failed: 417,
   no_route: 404,
   unavailable: 503,
   pool_exhausted: 503,
@@ -81,6 +85,8 @@ function defaultSource(kind: GatewayErrorKind): ErrorSource {
     case "bad_request":
     case "not_implemented":
     case "header_too_large":
+    case "request_timeout":
+    case "expectation_failed":
     case "no_route":
     case "client_aborted":
       return "downstream";

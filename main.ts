@@ -12,6 +12,8 @@ import denoJson from "./deno.json" with { type: "json" };
 
 const USAGE = "usage: ajpgate start [--listen HOST:PORT] [--admin-listen HOST:PORT] " +
   '[--proxy-pass "PREFIX ajp://HOST:PORT/PATH [key=value ...]"]... [--db URL]\n' +
+  "       [--header-timeout S(20)] [--keepalive-timeout S(5)] [--body-timeout S(60)]\n" +
+  "       [--max-connections N(1000)] [--max-headers N(100)] [--pre-read BYTES(65536)]\n" +
   "       ajpgate cli user add NAME [--superuser] | token create USER | connection list [--db URL]";
 
 const env = (name: string) => Deno.env.get(name);

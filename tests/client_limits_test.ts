@@ -5,7 +5,7 @@
  * on, the target's authority as Host, and small bodies read before a backend socket.
  */
 import assert from "node:assert/strict";
-import { startTestGateway } from "./support/gateway.ts";
+import { startTestGateway, TEST_ADMIN_TOKEN } from "./support/gateway.ts";
 import { startGatewayProcess } from "./support/gateway_process.ts";
 import { rawRequest } from "./support/raw_http.ts";
 import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
@@ -174,6 +174,18 @@ Deno.test({
       const h2 = await readAll(c, 2000);
       c.close();
       assert.match(h2.text, /^HTTP\/1.1 505/);
+    });
+    await t.step("the API refuses deeply nested JSON before parsing it", async () => {
+      const r = await fetch(gw.adminUrl("/api/v1/connections"), {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
+          "content-type": "application/json",
+        },
+        body: "[".repeat(500_000),
+      });
+      assert.equal(r.status, 400);
+      assert.match((await r.json()).detail, /deeper than 32/);
     });
     await t.step("a small body that stalls gets 408 before a backend socket is taken", async () => {
       const c = await connect();

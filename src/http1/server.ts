@@ -230,12 +230,13 @@ class Connection {
     const { headerTimeoutMs, idleTimeoutMs, maxHeadBytes } = this.limits;
     let deadline = Date.now() + headerTimeoutMs;
     try {
-      if (!first && r.available === 0) {
+      if (r.available === 0) {
+        // Waiting for a request's first byte: shutdown may close the connection now.
         this.idle = true;
-        const got = await r.fill(idleTimeoutMs, maxHeadBytes);
+        const got = await r.fill(first ? headerTimeoutMs : idleTimeoutMs, maxHeadBytes);
         this.idle = false;
         if (!got || this.draining) return null;
-        deadline = Date.now() + headerTimeoutMs;
+        if (!first) deadline = Date.now() + headerTimeoutMs;
       }
       let scanned = 0;
       for (;;) {
@@ -367,7 +368,8 @@ class Connection {
       if (target[0] !== "/") throw new GatewayError("bad_request", "malformed request target");
       headers.set("host", authority);
     }
-    checkHost(authority);
+    // HTTP/1.0 may omit Host; any Host given must be valid.
+    if (authority !== "" || headers.has("host")) checkHost(authority);
     const conn = headers.get("connection")?.toLowerCase() ?? "";
     const keepAlive = head.minor === 1
       ? !/(^|,)\s*close\s*(,|$)/.test(conn)

@@ -26,10 +26,11 @@ export interface ProxyEnv {
   Bindings: {
     client: ClientInfo;
     /**
-     * From the plain listener: the target's path and query as sent, and the body as framed
-     * on the wire (on any method, which a fetch Request cannot carry for GET and HEAD).
+     * From the plain listener: the target's path and query as sent, the method (a fetch
+     * Request refuses TRACE and CONNECT), and the body as framed on the wire (on any method,
+     * which a fetch Request cannot carry for GET and HEAD).
      */
-    http1?: { target: string; body: ReadableStream<Uint8Array> | null };
+    http1?: { target: string; method: string; body: ReadableStream<Uint8Array> | null };
   };
 }
 
@@ -66,7 +67,13 @@ export function createProxyApp(
     const target = splitTarget(http1 ? http1.target : req.url);
     const client = c.env.client;
     const trace = access
-      ? new AccessTrace(nextId(), req.method, target.path, client.remoteAddr, access)
+      ? new AccessTrace(
+        nextId(),
+        http1?.method ?? req.method,
+        target.path,
+        client.remoteAddr,
+        access,
+      )
       : undefined;
     let res: Response;
     try {
@@ -134,7 +141,7 @@ async function proxy(
     bodyLength = 0;
   }
   const upstreamReq = {
-    method: req.method,
+    method: http1?.method ?? req.method,
     headers,
     backendUri,
     query: target.query,

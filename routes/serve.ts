@@ -129,7 +129,10 @@ export async function startGateway(
           isSsl: false,
         };
         return Promise.resolve(
-          proxyApp.fetch(req, { client, http1: { target: info.target, body: info.body } }),
+          proxyApp.fetch(req, {
+            client,
+            http1: { target: info.target, method: info.method, body: info.body },
+          }),
         );
       });
     }

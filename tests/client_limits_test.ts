@@ -109,13 +109,21 @@ Deno.test({
       await new Promise((r) => setTimeout(r, 200));
       assert.equal((await raw("GET /app/probe/x HTTP/1.1\r\nHost: a")).status, 200);
     });
-    await t.step("a client that half-closes after its request gets its answer", async () => {
+    await t.step("a client that half-closes during its request: aborted, logged so", async () => {
       const c = await connect();
-      await c.write(enc.encode("GET /app/probe/x HTTP/1.1\r\nHost: a\r\n\r\n"));
+      await c.write(enc.encode("GET /app/sleep?ms=1500 HTTP/1.1\r\nHost: a\r\n\r\n"));
       await c.closeWrite();
+      const started = Date.now();
       const r = await readAll(c, 3000);
       c.close();
-      assert.match(r.text, /^HTTP\/1.1 200/);
+      assert.ok(r.closed);
+      assert.equal(r.text, "");
+      assert.ok(Date.now() - started < 1000, "the exchange was not aborted");
+      await new Promise((r) => setTimeout(r, 100));
+      const line = gw.logLines.findLast((l) => l.includes("/app/sleep"));
+      assert.ok(line, gw.logLines.join("\n"));
+      const rec = JSON.parse(line);
+      assert.notEqual(rec.outcome, "ok", line);
     });
     await t.step("a GET body is forwarded like a POST's", async () => {
       const r = await raw(

@@ -17,6 +17,8 @@ export interface BodyOptions {
   timeoutMs: number;
   /** Called before the first read (sends "100 Continue" when the client asked for it). */
   beforeFirstRead?: () => Promise<void>;
+  /** Called once when the body has been read to its end. */
+  onEnd?: () => void;
   /** Largest piece handed out per pull. Default 64 KiB. */
   pieceSize?: number;
 }
@@ -41,6 +43,7 @@ export function requestBody(
   const pieceSize = options.pieceSize ?? 65536;
   let started = false;
   let complete = false;
+  let ended = false;
   // Bytes left in the current chunk (or of the whole body, for Content-Length).
   let left = "length" in framing ? framing.length : 0;
   let chunkState: "size" | "data" | "crlf" | "trailers" = "size";
@@ -139,6 +142,10 @@ export function requestBody(
         await options.beforeFirstRead?.();
       }
       const piece = "chunked" in framing ? await nextChunked() : await nextLength();
+      if (complete && !ended) {
+        ended = true;
+        options.onEnd?.();
+      }
       if (piece === null) controller.close();
       else controller.enqueue(piece);
     },

@@ -27,12 +27,48 @@ export class ConnReader {
     return this.end - this.start;
   }
 
+  /** The one read in flight, shared by whoever waits for data. */
+  private pending: Promise<boolean> | null = null;
+
   /**
-   * Reads once more from the connection into the buffer, growing it up to `cap` bytes of
-   * unconsumed data; false at EOF. Throws ReadTimeout after `timeoutMs`.
+   * Waits for more data from the connection (one read into the buffer, growing it up to
+   * `cap` bytes of unconsumed data); false at EOF. Throws ReadTimeout after `timeoutMs`,
+   * having closed the connection.
    */
   async fill(timeoutMs: number, cap: number): Promise<boolean> {
-    if (this.eof) return false;
+    const read = this.read(cap);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        this.conn.close();
+      } catch {
+        // already closed
+      }
+    }, timeoutMs);
+    try {
+      return await read;
+    } catch (err) {
+      if (timedOut) throw new ReadTimeout(`no data from the client for ${timeoutMs} ms`);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Resolves false when the client closes (or the connection fails), true when data
+   * arrives; no deadline. Used to notice a client that leaves while its request runs; the
+   * data stays buffered for the next request.
+   */
+  watch(cap: number): Promise<boolean> {
+    return this.read(cap).catch(() => false);
+  }
+
+  /** Starts a read unless one is in flight. */
+  private read(cap: number): Promise<boolean> {
+    if (this.pending) return this.pending;
+    if (this.eof) return Promise.resolve(false);
     if (this.start > 0 && this.start === this.end) this.start = this.end = 0;
     if (this.end === this.buf.length) {
       if (this.start > 0) {
@@ -44,34 +80,23 @@ export class ConnReader {
         grown.set(this.buf.subarray(0, this.end));
         this.buf = grown;
       } else {
-        throw new RangeError("read buffer is full");
+        return Promise.reject(new RangeError("read buffer is full"));
       }
     }
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        this.conn.close();
-      } catch {
-        // already closed
+    const p = this.conn.read(this.buf.subarray(this.end)).then((n) => {
+      this.pending = null;
+      if (n === null) {
+        this.eof = true;
+        return false;
       }
-    }, timeoutMs);
-    let n: number | null;
-    try {
-      n = await this.conn.read(this.buf.subarray(this.end));
-    } catch (err) {
-      if (timedOut) throw new ReadTimeout(`no data from the client for ${timeoutMs} ms`);
+      this.end += n;
+      return true;
+    }, (err) => {
+      this.pending = null;
       throw err;
-    } finally {
-      clearTimeout(timer);
-    }
-    if (timedOut) throw new ReadTimeout(`no data from the client for ${timeoutMs} ms`);
-    if (n === null) {
-      this.eof = true;
-      return false;
-    }
-    this.end += n;
-    return true;
+    });
+    this.pending = p;
+    return p;
   }
 
   /** Hands out up to `max` buffered bytes (a copy) and consumes them. */

@@ -53,6 +53,8 @@ export interface Http1Info {
   localAddr: Deno.NetAddr;
   /** The request target's path and query as sent (origin form), never normalised. */
   target: string;
+  /** The method as sent (a fetch Request cannot carry every method). */
+  method: string;
   /** The request body as framed on the wire, on any method; null without one. */
   body: ReadableStream<Uint8Array> | null;
 }
@@ -291,6 +293,16 @@ class Connection {
     }
     const { info, framing } = built;
     const keepAlive = built.keepAlive;
+    const abort = new AbortController();
+    // A client that closes while its request runs aborts the exchange (a half-close looks
+    // the same on the wire, and is treated the same, as nginx does); watched once the body
+    // is read, as data that arrives meanwhile is kept for the next request.
+    let running = true;
+    const watchClient = () => {
+      this.reader.watch(this.limits.maxHeadBytes).then((more) => {
+        if (!more && running) abort.abort(new GatewayError("client_aborted", "client went away"));
+      });
+    };
     let body: ReturnType<typeof requestBody> | null = null;
     if (framing !== null && !("length" in framing && framing.length === 0)) {
       const expects = head.headers.some(([n, v]) =>
@@ -298,21 +310,30 @@ class Connection {
       );
       body = requestBody(this.reader, framing, {
         timeoutMs: this.limits.bodyTimeoutMs,
+        onEnd: () => watchClient(),
         beforeFirstRead: expects && head.minor === 1
           ? () => writeWithTimeout(this.conn, CONTINUE, this.limits.bodyTimeoutMs)
           : undefined,
       });
       info.body = body.stream;
     }
-    const abort = new AbortController();
-    // Fetch's Request refuses a body on GET and HEAD: the body travels in `info` for them.
-    const withBody = body !== null && head.method !== "GET" && head.method !== "HEAD";
-    const request = new Request(built.url, {
-      method: head.method,
-      headers: built.headers,
-      signal: abort.signal,
-      ...(withBody ? { body: body!.stream, duplex: "half" } : {}),
-    } as RequestInit);
+    // Fetch's Request refuses a body on GET and HEAD, and the methods CONNECT, TRACE and
+    // TRACK: the body and the method travel in `info`, and those methods pass as GET here.
+    const fetchMethod = FORBIDDEN_METHODS.has(head.method.toUpperCase()) ? "GET" : head.method;
+    const withBody = body !== null && fetchMethod !== "GET" && fetchMethod !== "HEAD";
+    if (body === null) watchClient();
+    let request: Request;
+    try {
+      request = new Request(built.url, {
+        method: fetchMethod,
+        headers: built.headers,
+        signal: abort.signal,
+        ...(withBody ? { body: body!.stream, duplex: "half" } : {}),
+      } as RequestInit);
+    } catch {
+      await this.answerError(400, "malformed request");
+      return false;
+    }
     let res: Response;
     try {
       res = await this.handler(request, info);
@@ -321,6 +342,11 @@ class Connection {
         ? err
         : new GatewayError("internal", "internal gateway error");
       res = e.toResponse();
+    }
+    running = false;
+    if (abort.signal.aborted) {
+      await res.body?.cancel().catch(() => {});
+      return false;
     }
     const outcome = await writeResponse(this.conn, res, {
       isHead: head.method === "HEAD",
@@ -380,11 +406,14 @@ class Connection {
       remoteAddr: this.conn.remoteAddr as Deno.NetAddr,
       localAddr: this.conn.localAddr as Deno.NetAddr,
       target,
+      method: head.method,
       body: null,
     };
     return { url, headers, info, framing, keepAlive };
   }
 }
+
+const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 
 const CONTINUE = enc.encode("HTTP/1.1 100 Continue\r\n\r\n");
 

@@ -5,6 +5,8 @@
  * on, the target's authority as Host, and small bodies read before a backend socket.
  */
 import assert from "node:assert/strict";
+import { connect as h2connect } from "node:http2";
+import { makeCerts } from "./support/certs.ts";
 import { startTestGateway, TEST_ADMIN_TOKEN } from "./support/gateway.ts";
 import { startGatewayProcess } from "./support/gateway_process.ts";
 import { rawRequest } from "./support/raw_http.ts";
@@ -235,5 +237,57 @@ Deno.test({
     assert.equal(res.status, 200, gw.output());
     await res.body?.cancel();
     assert.doesNotMatch(gw.output(), /Uncaught/);
+  },
+});
+
+Deno.test({
+  name: "HTTP/2 over TLS: the host comes from :authority and reaches Tomcat as Host",
+  ignore: tomcatAvailable() !== null,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await using tomcat = await startTomcat({ ajp: [{ name: "ajp", secret: SECRET }] });
+    const pass = `/app ajp://127.0.0.1:${tomcat.ajpPort("ajp")}/app secret=${SECRET}`;
+    await using certs = await makeCerts();
+    await using gw = await startTestGateway([pass], {
+      args: ["--tls-cert", certs.certFile, "--tls-key", certs.keyFile],
+    });
+    const r = await gw.api("POST", "/api/v1/connections", {
+      name: "vhost",
+      type: "direct",
+      host: "127.0.0.1",
+      port: tomcat.ajpPort("ajp"),
+      secret: SECRET,
+    });
+    assert.equal(r.status, 201, await r.text());
+    const route = await gw.api("POST", "/api/v1/routes", {
+      host: "h2.example",
+      pathPrefix: "/bound",
+      connection: "vhost",
+      backendPath: "/app/probe",
+    });
+    assert.equal(route.status, 201, await route.text());
+    const session = h2connect(`https://127.0.0.1:${gw.proxyAddr.port}`, { ca: certs.ca });
+    try {
+      const get = (path: string) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = session.request({ ":path": path, ":authority": "h2.example" });
+          let status = 0;
+          let body = "";
+          req.on("response", (h) => status = Number(h[":status"]));
+          req.on("data", (d: Uint8Array) => body += dec.decode(d));
+          req.on("end", () => resolve({ status, body }));
+          req.on("error", reject);
+          req.end();
+        });
+      const plain = await get("/app/probe/x");
+      assert.equal(plain.status, 200, plain.body);
+      assert.equal(JSON.parse(plain.body).serverName, "h2.example");
+      const bound = await get("/bound/x");
+      assert.equal(bound.status, 200, bound.body);
+      assert.equal(JSON.parse(bound.body).serverName, "h2.example");
+    } finally {
+      session.close();
+    }
   },
 });

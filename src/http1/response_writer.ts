@@ -129,41 +129,42 @@ export async function writeResponse(
     }
   }
   const reader = res.body.getReader();
-  let r: ReadableStreamReadResult<Uint8Array>;
+  let keep = false;
   try {
-    r = await reader.read();
-  } catch {
-    return "failed";
-  }
-  try {
-    if (r.done) {
-      const keep = opts.keepAlive();
+    // Wait a moment for the first piece so that a small answer goes out in one write, but
+    // never hold the head back behind a slow first piece (event streams).
+    let next = reader.read();
+    const first = await within(next, FIRST_PIECE_WAIT_MS);
+    let out: Uint8Array | null;
+    if (first === PENDING) {
+      if (opts.minor === 0) return await closeDelimited(res, opts, write, reader, next, null);
+      keep = opts.keepAlive();
+      out = enc.encode(headText(res, opts, "transfer-encoding: chunked\r\n", keep));
+    } else if (first.done) {
+      keep = opts.keepAlive();
       await write(enc.encode(headText(res, opts, "content-length: 0\r\n", keep)));
       return keep ? "keep" : "close";
-    }
-    // A body that is complete at once (a fixed answer) goes out with a Content-Length.
-    const second = reader.read();
-    const quick = await Promise.race([second, Promise.resolve(PENDING)]);
-    if (quick !== PENDING && (quick as ReadableStreamReadResult<Uint8Array>).done) {
-      const keep = opts.keepAlive();
-      await write(
-        join(headText(res, opts, `content-length: ${r.value.length}\r\n`, keep), r.value),
+    } else {
+      // A body that is complete at once (a fixed answer) goes out with a Content-Length.
+      next = reader.read();
+      const quick = await Promise.race([next, Promise.resolve(PENDING)]);
+      if (quick !== PENDING && quick.done) {
+        keep = opts.keepAlive();
+        const framing = `content-length: ${first.value.length}\r\n`;
+        await write(join(headText(res, opts, framing, keep), first.value));
+        return keep ? "keep" : "close";
+      }
+      if (opts.minor === 0) {
+        return await closeDelimited(res, opts, write, reader, next, first.value);
+      }
+      keep = opts.keepAlive();
+      out = join(
+        headText(res, opts, "transfer-encoding: chunked\r\n", keep),
+        chunk(first.value, false),
       );
-      return keep ? "keep" : "close";
     }
-    if (opts.minor === 0) {
-      // HTTP/1.0 has no chunked coding: the body ends where the connection does.
-      await write(join(headText(res, opts, "", false), r.value));
-      for (let n = await second; !n.done; n = await reader.read()) await write(n.value);
-      return "close";
-    }
-    const keep = opts.keepAlive();
-    let out = join(
-      headText(res, opts, "transfer-encoding: chunked\r\n", keep),
-      chunk(r.value, false),
-    );
-    let next = second;
     for (;;) {
+      // The next piece is read while this one is written.
       const writing = write(out);
       let n: ReadableStreamReadResult<Uint8Array>;
       try {
@@ -176,16 +177,51 @@ export async function writeResponse(
         return keep ? "keep" : "close";
       }
       next = reader.read();
-      out = chunk(n.value, false);
       // The end right behind this piece goes out in the same write.
       const end = await Promise.race([next, Promise.resolve(PENDING)]);
-      if (end !== PENDING && (end as ReadableStreamReadResult<Uint8Array>).done) {
+      if (end !== PENDING && end.done) {
         await write(chunk(n.value, true));
         return keep ? "keep" : "close";
       }
+      out = chunk(n.value, false);
     }
   } catch {
     await reader.cancel().catch(() => {});
     return "failed";
   }
+}
+
+/** How long the head waits for the first body piece to share its write. */
+const FIRST_PIECE_WAIT_MS = 5;
+
+type Read = ReadableStreamReadResult<Uint8Array>;
+
+/** `p`'s result if it settles within `ms`, else PENDING. */
+async function within(p: Promise<Read>, ms: number): Promise<Read | typeof PENDING> {
+  const quick = await Promise.race([p, Promise.resolve(PENDING)]);
+  if (quick !== PENDING) return quick;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<typeof PENDING>((r) => timer = setTimeout(() => r(PENDING), ms)),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** HTTP/1.0 has no chunked coding: the body ends where the connection does. */
+async function closeDelimited(
+  res: Response,
+  opts: WriteOptions,
+  write: (b: Uint8Array) => Promise<void>,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  next: Promise<Read>,
+  first: Uint8Array | null,
+): Promise<WriteOutcome> {
+  const head = headText(res, opts, "", false);
+  await write(first ? join(head, first) : enc.encode(head));
+  for (let n = await next; !n.done; n = await reader.read()) await write(n.value);
+  return "close";
 }

@@ -107,3 +107,35 @@ Deno.test("serveHttp1: shutdown closes idle connections and stops accepting", as
   conn.close();
   await assert.rejects(Deno.connect({ hostname: "127.0.0.1", port: s.addr.port }));
 });
+
+Deno.test("serveHttp1: the head goes out before a slow first body piece", async () => {
+  await using s = server(() =>
+    Promise.resolve(
+      new Response(
+        new ReadableStream<Uint8Array>({
+          async pull(c) {
+            await new Promise((r) => setTimeout(r, 800));
+            c.enqueue(enc.encode("late"));
+            c.close();
+          },
+        }, { highWaterMark: 0 }),
+      ),
+    )
+  );
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: s.addr.port });
+  try {
+    const started = Date.now();
+    await conn.write(enc.encode("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    const buf = new Uint8Array(4096);
+    const n = await conn.read(buf);
+    assert.ok(Date.now() - started < 500, `head after ${Date.now() - started} ms`);
+    assert.match(dec.decode(buf.subarray(0, n ?? 0)), /^HTTP\/1.1 200 OK\r\n/);
+    let rest = "";
+    for (let m = await conn.read(buf); m !== null; m = await conn.read(buf)) {
+      rest += dec.decode(buf.subarray(0, m));
+    }
+    assert.match(rest, /4\r\nlate\r\n0\r\n\r\n$/);
+  } finally {
+    conn.close();
+  }
+});

@@ -30,7 +30,12 @@ export interface ProxyEnv {
      * Request refuses TRACE and CONNECT), and the body as framed on the wire (on any method,
      * which a fetch Request cannot carry for GET and HEAD).
      */
-    http1?: { target: string; method: string; body: ReadableStream<Uint8Array> | null };
+    http1?: {
+      target: string;
+      method: string;
+      body: ReadableStream<Uint8Array> | null;
+      signal: () => AbortSignal;
+    };
   };
 }
 
@@ -149,7 +154,7 @@ async function proxy(
     preserveHost: route.preserveHost,
     body,
     bodyLength,
-    clientSignal: () => req.signal,
+    clientSignal: http1 ? http1.signal : () => req.signal,
     warn: runtime.warn,
     requestId: trace?.requestId,
     trace,

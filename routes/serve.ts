@@ -131,7 +131,12 @@ export async function startGateway(
         return Promise.resolve(
           proxyApp.fetch(req, {
             client,
-            http1: { target: info.target, method: info.method, body: info.body },
+            http1: {
+              target: info.target,
+              method: info.method,
+              body: info.body,
+              signal: info.signal,
+            },
           }),
         );
       });

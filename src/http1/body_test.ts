@@ -14,10 +14,14 @@ async function pair() {
   });
   const server = await listener.accept();
   listener.close();
+  const reader = new ConnReader(server, 64);
+  // the listener's sweep, which enforces the deadlines
+  const sweeper = setInterval(() => reader.sweep(Date.now()), 10);
   return {
     client,
-    reader: new ConnReader(server, 64),
+    reader,
     [Symbol.dispose]() {
+      clearInterval(sweeper);
       for (const c of [client, server]) {
         try {
           c.close();

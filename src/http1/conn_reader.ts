@@ -1,7 +1,9 @@
 /**
- * A buffered reader over a client connection whose every read has a deadline: a read that
- * does not finish in time closes the connection and fails with ReadTimeout, so a silent
- * client never holds a socket past the listener's timeouts.
+ * A buffered reader (and writer) over a client connection whose reads and writes have
+ * deadlines: one that does not finish in time has the connection closed by the listener's
+ * periodic `sweep` and fails (a read with ReadTimeout), so a silent or non-reading client
+ * never holds a socket past the listener's timeouts. Deadlines are plain numbers checked
+ * by the sweep rather than a timer per read or write, which would cost more per request.
  * @module
  */
 
@@ -18,6 +20,10 @@ export class ConnReader {
   end = 0;
   /** The client closed its sending side (or the connection). */
   eof = false;
+  /** A deadline passed and the connection was closed. */
+  expired = false;
+  private readAt = 0;
+  private writeAt = 0;
 
   constructor(private readonly conn: Deno.Conn, size: number) {
     this.buf = new Uint8Array(size);
@@ -37,22 +43,39 @@ export class ConnReader {
    */
   async fill(timeoutMs: number, cap: number): Promise<boolean> {
     const read = this.read(cap);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
+    this.readAt = Date.now() + timeoutMs;
+    try {
+      return await read;
+    } catch (err) {
+      if (this.expired) throw new ReadTimeout(`no data from the client for ${timeoutMs} ms`);
+      throw err;
+    } finally {
+      this.readAt = 0;
+    }
+  }
+
+  /** Writes all of `bytes`; a client that takes none of them for `timeoutMs` is cut. */
+  async write(bytes: Uint8Array, timeoutMs: number): Promise<void> {
+    let off = 0;
+    while (off < bytes.length) {
+      this.writeAt = Date.now() + timeoutMs;
+      try {
+        off += await this.conn.write(bytes.subarray(off));
+      } finally {
+        this.writeAt = 0;
+      }
+    }
+  }
+
+  /** Closes the connection if a read or write is past its deadline (time `now`). */
+  sweep(now: number): void {
+    if ((this.readAt !== 0 && now >= this.readAt) || (this.writeAt !== 0 && now >= this.writeAt)) {
+      this.expired = true;
       try {
         this.conn.close();
       } catch {
         // already closed
       }
-    }, timeoutMs);
-    try {
-      return await read;
-    } catch (err) {
-      if (timedOut) throw new ReadTimeout(`no data from the client for ${timeoutMs} ms`);
-      throw err;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

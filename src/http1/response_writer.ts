@@ -7,7 +7,7 @@
  * inside a started body); a client that fails to take bytes cancels the body stream.
  * @module
  */
-import { writeWithTimeout } from "./write.ts";
+import type { ConnReader } from "./conn_reader.ts";
 
 /** How to frame and end one response. */
 export interface WriteOptions {
@@ -110,11 +110,11 @@ export type WriteOutcome = "keep" | "close" | "failed";
 
 /** See module doc. */
 export async function writeResponse(
-  conn: Deno.Conn,
+  conn: ConnReader,
   res: Response,
   opts: WriteOptions,
 ): Promise<WriteOutcome> {
-  const write = (bytes: Uint8Array) => writeWithTimeout(conn, bytes, opts.writeTimeoutMs);
+  const write = (bytes: Uint8Array) => conn.write(bytes, opts.writeTimeoutMs);
   const status = res.status;
   const bodiless = opts.isHead || status === 204 || status === 304 || status < 200;
   if (res.body === null || bodiless) {

@@ -25,7 +25,6 @@ import { ConnReader, ReadTimeout } from "./conn_reader.ts";
 import { headEnd, HeadError, parseHead, type RequestHead } from "./head.ts";
 import { checkHost } from "../request_checks.ts";
 import { writeResponse } from "./response_writer.ts";
-import { writeWithTimeout } from "./write.ts";
 
 /** Listener limits; each default is named in the module doc. */
 export interface Http1Limits {
@@ -53,6 +52,8 @@ export interface Http1Info {
   localAddr: Deno.NetAddr;
   /** The request target's path and query as sent (origin form), never normalised. */
   target: string;
+  /** Aborted when the client goes away while its request runs (made on first call). */
+  signal: () => AbortSignal;
   /** The method as sent (a fetch Request cannot carry every method). */
   method: string;
   /** The request body as framed on the wire, on any method; null without one. */
@@ -81,6 +82,7 @@ export interface Http1Server {
 }
 
 const enc = new TextEncoder();
+const SWEEP_MS = 100;
 
 /** See module doc. */
 export function serveHttp1(options: Http1Options, handler: Http1Handler): Http1Server {
@@ -97,6 +99,13 @@ export function serveHttp1(options: Http1Options, handler: Http1Handler): Http1S
   const addr = listener.addr as Deno.NetAddr;
   const live = new Set<Connection>();
   let closing = false;
+
+  // One sweep closes every connection past a read or write deadline (resolution 100 ms).
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    for (const c of live) c.sweep(now);
+  }, SWEEP_MS);
+  Deno.unrefTimer(sweeper);
 
   const acceptLoop = (async () => {
     let backoff = 0;
@@ -144,6 +153,7 @@ export function serveHttp1(options: Http1Options, handler: Http1Handler): Http1S
       await acceptLoop;
       for (const c of live) c.drain();
       await Promise.all([...live].map((c) => c.done));
+      clearInterval(sweeper);
     },
   };
 }
@@ -193,6 +203,11 @@ class Connection {
   run(): Promise<void> {
     this.done = this.loop().catch(() => {}).finally(() => this.close());
     return this.done;
+  }
+
+  /** Closes the connection if a read or write is past its deadline. */
+  sweep(now: number) {
+    this.reader.sweep(now);
   }
 
   /** Closes the connection now if it waits for a request, else after the current answer. */
@@ -278,7 +293,7 @@ class Connection {
     const bytes = new Uint8Array(head.length + body.length);
     bytes.set(enc.encode(head));
     bytes.set(body, head.length);
-    await writeWithTimeout(this.conn, bytes, 5000).catch(() => {});
+    await this.reader.write(bytes, 5000).catch(() => {});
   }
 
   /** Runs one request; true when the connection can carry another. */
@@ -293,14 +308,27 @@ class Connection {
     }
     const { info, framing } = built;
     const keepAlive = built.keepAlive;
-    const abort = new AbortController();
+    // Made on demand: most exchanges end before anyone asks for the signal.
+    let abort: AbortController | null = null;
+    let abortReason: GatewayError | null = null;
+    const abortExchange = (reason: GatewayError) => {
+      abortReason ??= reason;
+      abort?.abort(reason);
+    };
+    info.signal = () => {
+      if (!abort) {
+        abort = new AbortController();
+        if (abortReason) abort.abort(abortReason);
+      }
+      return abort.signal;
+    };
     // A client that closes while its request runs aborts the exchange (a half-close looks
     // the same on the wire, and is treated the same, as nginx does); watched once the body
     // is read, as data that arrives meanwhile is kept for the next request.
     let running = true;
     const watchClient = () => {
       this.reader.watch(this.limits.maxHeadBytes).then((more) => {
-        if (!more && running) abort.abort(new GatewayError("client_aborted", "client went away"));
+        if (!more && running) abortExchange(new GatewayError("client_aborted", "client went away"));
       });
     };
     let body: ReturnType<typeof requestBody> | null = null;
@@ -312,7 +340,7 @@ class Connection {
         timeoutMs: this.limits.bodyTimeoutMs,
         onEnd: () => watchClient(),
         beforeFirstRead: expects && head.minor === 1
-          ? () => writeWithTimeout(this.conn, CONTINUE, this.limits.bodyTimeoutMs)
+          ? () => this.reader.write(CONTINUE, this.limits.bodyTimeoutMs)
           : undefined,
       });
       info.body = body.stream;
@@ -327,7 +355,6 @@ class Connection {
       request = new Request(built.url, {
         method: fetchMethod,
         headers: built.headers,
-        signal: abort.signal,
         ...(withBody ? { body: body!.stream, duplex: "half" } : {}),
       } as RequestInit);
     } catch {
@@ -344,18 +371,18 @@ class Connection {
       res = e.toResponse();
     }
     running = false;
-    if (abort.signal.aborted) {
+    if (abortReason) {
       await res.body?.cancel().catch(() => {});
       return false;
     }
-    const outcome = await writeResponse(this.conn, res, {
+    const outcome = await writeResponse(this.reader, res, {
       isHead: head.method === "HEAD",
       minor: head.minor,
       keepAlive: () => keepAlive && !(body && !body.complete) && !this.draining,
       writeTimeoutMs: this.limits.bodyTimeoutMs,
     });
     if (outcome === "failed") {
-      abort.abort(new GatewayError("client_aborted", "client went away"));
+      abortExchange(new GatewayError("client_aborted", "client went away"));
       return false;
     }
     return outcome === "keep";
@@ -408,6 +435,7 @@ class Connection {
       target,
       method: head.method,
       body: null,
+      signal: () => AbortSignal.abort(),
     };
     return { url, headers, info, framing, keepAlive };
   }

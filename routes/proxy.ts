@@ -131,7 +131,10 @@ async function proxy(
   if (trace) trace.route = route.id;
   let stream = http1 ? http1.body : req.body;
   let bodyLength = requestBodyLength(headers, stream !== null);
-  if (stream !== null && bodyLength !== 0 && (bodyLength ?? 0) <= limits.preReadBytes) {
+  if (
+    stream !== null && bodyLength !== 0 && limits.preReadBytes > 0 &&
+    (bodyLength ?? 0) <= limits.preReadBytes
+  ) {
     // A slow client dawdles here, before any backend socket is taken.
     const read = await preRead(stream, limits.preReadBytes, limits.bodyTimeoutMs);
     stream = read.stream;

@@ -50,3 +50,25 @@ Deno.test("parseStartOptions rejects unknown options and malformed values", () =
 Deno.test("parseListen handles IPv6 and port 0", () => {
   assert.deepEqual(parseListen("listen", "[::1]:0"), { hostname: "::1", port: 0 });
 });
+
+Deno.test("client limits: defaults, seconds to ms, environment, bad values refused", () => {
+  assert.deepEqual(parseStartOptions([], noEnv).limits, {
+    headerTimeoutMs: 20_000,
+    idleTimeoutMs: 5_000,
+    bodyTimeoutMs: 60_000,
+    maxConnections: 1000,
+    maxHeaders: 100,
+    preReadBytes: 65536,
+  });
+  const o = parseStartOptions(
+    ["--header-timeout", "0.5", "--max-connections=50", "--pre-read", "0"],
+    (name) => name === "AJPGATE_KEEPALIVE_TIMEOUT" ? "15" : undefined,
+  );
+  assert.equal(o.limits.headerTimeoutMs, 500);
+  assert.equal(o.limits.idleTimeoutMs, 15_000);
+  assert.equal(o.limits.maxConnections, 50);
+  assert.equal(o.limits.preReadBytes, 0);
+  for (const bad of [["--header-timeout", "0"], ["--max-headers", "x"], ["--body-timeout", "-1"]]) {
+    assert.throws(() => parseStartOptions(bad, noEnv), ConfigError, bad.join(" "));
+  }
+});

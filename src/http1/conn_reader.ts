@@ -1,7 +1,7 @@
 /**
  * A buffered reader (and writer) over a client connection whose reads and writes have
- * deadlines: one that does not finish in time has the connection closed by the listener's
- * periodic `sweep` and fails (a read with ReadTimeout), so a silent or non-reading client
+ * deadlines, enforced by the listener's periodic `sweep`: a late read fails with
+ * ReadTimeout, a late write has the connection closed, so a silent or non-reading client
  * never holds a socket past the listener's timeouts. Deadlines are plain numbers checked
  * by the sweep rather than a timer per read or write, which would cost more per request.
  * @module
@@ -20,8 +20,7 @@ export class ConnReader {
   end = 0;
   /** The client closed its sending side (or the connection). */
   eof = false;
-  /** A deadline passed and the connection was closed. */
-  expired = false;
+  private onReadExpired: (() => void) | null = null;
   private readAt = 0;
   private writeAt = 0;
 
@@ -44,13 +43,15 @@ export class ConnReader {
   async fill(timeoutMs: number, cap: number): Promise<boolean> {
     const read = this.read(cap);
     this.readAt = Date.now() + timeoutMs;
+    const expired = new Promise<never>((_, reject) => {
+      this.onReadExpired = () =>
+        reject(new ReadTimeout(`no data from the client for ${timeoutMs} ms`));
+    });
     try {
-      return await read;
-    } catch (err) {
-      if (this.expired) throw new ReadTimeout(`no data from the client for ${timeoutMs} ms`);
-      throw err;
+      return await Promise.race([read, expired]);
     } finally {
       this.readAt = 0;
+      this.onReadExpired = null;
     }
   }
 
@@ -67,10 +68,18 @@ export class ConnReader {
     }
   }
 
-  /** Closes the connection if a read or write is past its deadline (time `now`). */
+  /**
+   * Enforces the deadlines at time `now`: a late read fails with ReadTimeout while the
+   * connection stays open, so that the caller can still answer (408) before closing it; a
+   * late write closes the connection.
+   */
   sweep(now: number): void {
-    if ((this.readAt !== 0 && now >= this.readAt) || (this.writeAt !== 0 && now >= this.writeAt)) {
-      this.expired = true;
+    if (this.readAt !== 0 && now >= this.readAt) {
+      this.readAt = 0;
+      this.onReadExpired?.();
+    }
+    if (this.writeAt !== 0 && now >= this.writeAt) {
+      this.writeAt = 0;
       try {
         this.conn.close();
       } catch {

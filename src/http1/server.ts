@@ -322,9 +322,10 @@ class Connection {
       }
       return abort.signal;
     };
-    // A client that closes while its request runs aborts the exchange (a half-close looks
-    // the same on the wire, and is treated the same, as nginx does); watched once the body
-    // is read, as data that arrives meanwhile is kept for the next request.
+    // A client that closes while its request runs aborts the backend exchange once it has
+    // waited on the backend a while (a half-close looks the same on the wire and is treated
+    // the same, as nginx does); watched once the body is read, as data that arrives
+    // meanwhile is kept for the next request.
     let running = true;
     const watchClient = () => {
       this.reader.watch(this.limits.maxHeadBytes).then((more) => {
@@ -371,10 +372,8 @@ class Connection {
       res = e.toResponse();
     }
     running = false;
-    if (abortReason) {
-      await res.body?.cancel().catch(() => {});
-      return false;
-    }
+    // Even after the client's EOF the answer is written: a half-closed client can read it
+    // (a gone one makes the write fail, which ends the response as aborted).
     const outcome = await writeResponse(this.reader, res, {
       isHead: head.method === "HEAD",
       minor: head.minor,

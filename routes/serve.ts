@@ -22,7 +22,7 @@ import {
 import { startTlsFront, type TlsFront } from "../src/tls/mod.ts";
 import { createAdminApp } from "./admin.ts";
 import { createProxyApp } from "./proxy.ts";
-import { type Http1Server, serveHttp1 } from "../src/http1/server.ts";
+import { type Http1Server, serveHttp1 } from "../src/http1/mod.ts";
 
 /** Environment variable with the first superuser's token on an empty database. */
 export const ADMIN_TOKEN_ENV = "AJPGATE_ADMIN_TOKEN";

@@ -11,6 +11,8 @@ import { BodySource } from "../src/proxy/body_source.ts";
 import type { ClientInfo } from "../src/proxy/client_info.ts";
 import { asGatewayError, GatewayError } from "../src/proxy/errors.ts";
 import { requestBodyLength } from "../src/proxy/header_rules.ts";
+import { PRE_READ_DEFAULT, preRead } from "../src/proxy/pre_read.ts";
+import { checkExpect, checkHeaderCount, requestAuthority } from "../src/proxy/request_checks.ts";
 import { type AccessRecord, AccessTrace, requestIdSource } from "../src/observe/access_trace.ts";
 import {
   assertNoHiddenDotSegments,
@@ -23,26 +25,66 @@ import type { UpstreamRequest } from "../src/proxy/upstream.ts";
 
 /** Per-request bindings the server passes to `app.fetch`. */
 export interface ProxyEnv {
-  Bindings: { client: ClientInfo };
+  Bindings: {
+    client: ClientInfo;
+    /**
+     * From the plain listener: the target's path and query as sent, the method (a fetch
+     * Request refuses TRACE and CONNECT), and the body as framed on the wire (on any method,
+     * which a fetch Request cannot carry for GET and HEAD).
+     */
+    http1?: {
+      target: string;
+      method: string;
+      body: ReadableStream<Uint8Array> | null;
+      signal: () => AbortSignal;
+    };
+  };
 }
+
+/** Request limits of the proxy path. */
+export interface ProxyLimits {
+  /** More request header fields are answered 431. Default 100 (Tomcat's maxHeaderCount). */
+  maxHeaders: number;
+  /** Bodies up to this size are read before a backend socket is taken. Default 64 KiB. */
+  preReadBytes: number;
+  /** A body that makes no progress for this long during that read gets 408. Default 60 s. */
+  bodyTimeoutMs: number;
+}
+
+const DEFAULT_LIMITS: ProxyLimits = {
+  maxHeaders: 100,
+  preReadBytes: PRE_READ_DEFAULT,
+  bodyTimeoutMs: 60_000,
+};
 
 /** Receives each finished request (access log, metrics). */
 export type AccessSink = (record: AccessRecord) => void;
 
 /** Builds the proxy app over a runtime. */
-export function createProxyApp(runtime: GatewayRuntime, access?: AccessSink): Hono<ProxyEnv> {
+export function createProxyApp(
+  runtime: GatewayRuntime,
+  access?: AccessSink,
+  limits: ProxyLimits = DEFAULT_LIMITS,
+): Hono<ProxyEnv> {
   const app = new Hono<ProxyEnv>();
   const nextId = requestIdSource();
   app.all("*", async (c) => {
     const req = c.req.raw;
-    const target = splitTarget(req.url);
+    const http1 = c.env.http1;
+    const target = splitTarget(http1 ? http1.target : req.url);
     const client = c.env.client;
     const trace = access
-      ? new AccessTrace(nextId(), req.method, target.path, client.remoteAddr, access)
+      ? new AccessTrace(
+        nextId(),
+        http1?.method ?? req.method,
+        target.path,
+        client.remoteAddr,
+        access,
+      )
       : undefined;
     let res: Response;
     try {
-      res = await proxy(runtime, req, target, client, trace);
+      res = await proxy(runtime, req, http1, target, client, limits, trace);
     } catch (err) {
       const gatewayError = asGatewayError(err, runtime.warn);
       res = gatewayError.toResponse(trace?.requestId ?? nextId());
@@ -65,34 +107,59 @@ export function createProxyApp(runtime: GatewayRuntime, access?: AccessSink): Ho
 async function proxy(
   runtime: GatewayRuntime,
   req: Request,
+  http1: ProxyEnv["Bindings"]["http1"],
   target: RequestTarget,
   client: ClientInfo,
+  limits: ProxyLimits,
   trace: AccessTrace | undefined,
 ): Promise<Response> {
   assertNoHiddenDotSegments(target.path);
-  const host = serverNameOf(req.headers.get("host"), "").toLowerCase() || null;
+  let headers = req.headers;
+  // The plain listener checked Host, the target's authority and the header count itself.
+  if (!http1) {
+    checkHeaderCount(headers, limits.maxHeaders);
+    const authority = requestAuthority(req.url, headers.get("host"));
+    if (authority !== null) {
+      headers = new Headers(headers);
+      headers.set("host", authority);
+    }
+  }
+  checkExpect(headers);
+  const host = serverNameOf(headers.get("host"), "").toLowerCase() || null;
   const match = runtime.routes.match(host, target.path);
   if (!match) throw new GatewayError("no_route", `no route for ${target.path}`);
   const { route, backendUri } = match;
   if (trace) trace.route = route.id;
-  let bodyLength = requestBodyLength(req.headers, req.body !== null);
-  const body = new BodySource(req.body, bodyLength);
+  let stream = http1 ? http1.body : req.body;
+  let bodyLength = requestBodyLength(headers, stream !== null);
+  if (
+    stream !== null && bodyLength !== 0 && limits.preReadBytes > 0 &&
+    (bodyLength ?? 0) <= limits.preReadBytes
+  ) {
+    // A slow client dawdles here, before any backend socket is taken.
+    const read = await preRead(stream, limits.preReadBytes, limits.bodyTimeoutMs);
+    stream = read.stream;
+    if (read.length === 0 && bodyLength === null && !headers.has("transfer-encoding")) {
+      bodyLength = 0;
+    }
+  }
+  const body = new BodySource(stream, bodyLength);
   // Neither Content-Length nor Transfer-Encoding but a stream: empty unless its first read
   // brings data. RFC 9112 6.3 says no body for HTTP/1.1; HTTP/2 may still send DATA.
-  if (bodyLength === null && !req.headers.has("transfer-encoding") && await body.isEmpty()) {
+  if (bodyLength === null && !headers.has("transfer-encoding") && await body.isEmpty()) {
     bodyLength = 0;
   }
   const request: UpstreamRequest = {
-    method: req.method,
+    method: http1?.method ?? req.method,
     path: target.path,
-    headers: req.headers,
+    headers,
     backendUri,
     query: target.query,
     client,
     preserveHost: route.preserveHost,
     body,
     bodyLength,
-    clientSignal: () => req.signal,
+    clientSignal: http1 ? http1.signal : () => req.signal,
     warn: runtime.warn,
     requestId: trace?.requestId,
     trace,

@@ -1,6 +1,6 @@
 /**
  * Starts the gateway: opens the configuration store, starts following it, and serves the
- * proxy and management listeners on `Deno.serve`; stops it gracefully (stop accepting, let
+ * proxy listener (plain: src/http1; TLS: src/tls) and the management listener (`Deno.serve`); stops it gracefully (stop accepting, let
  * exchanges in flight finish up to a grace period, close pools and the store).
  * @module
  */
@@ -27,6 +27,7 @@ import { describeBindError, type ListenerName } from "../src/listen_error.ts";
 import { type CheckResult, createAdminApp } from "./admin.ts";
 import { createConsoleApp } from "./console/mod.ts";
 import { createProxyApp } from "./proxy.ts";
+import { type Http1Server, serveHttp1 } from "../src/http1/mod.ts";
 
 /** Environment variable with a superuser token that always works (see src/auth/bootstrap.ts). */
 export const ADMIN_TOKEN_ENV = "AJPGATE_ADMIN_TOKEN";
@@ -115,7 +116,7 @@ export async function startGateway(
   const store = await openStore(options.db, env);
   const sync = new ConfigSync(runtime, store.repos, cliRoutes, { pollMs: hooks.pollMs, policy });
   const proxyListener = { what: "proxy listener", flag: "--listen", ...options.listen };
-  let proxy: Deno.HttpServer<Deno.NetAddr> | undefined;
+  let proxy: Http1Server | undefined;
   let admin: Deno.HttpServer<Deno.NetAddr> | undefined;
   let tlsFront: TlsFront | undefined;
   try {
@@ -125,7 +126,7 @@ export async function startGateway(
       metrics.record(rec);
       series.record(rec);
       if (accessLog) log.info("access", { ...rec });
-    });
+    }, options.limits);
     const serveProxy = (req: Request, client: ClientInfo) =>
       Promise.resolve(proxyApp.fetch(req, { client }));
     if (options.tls) {
@@ -140,22 +141,34 @@ export async function startGateway(
         throw describeBindError(proxyListener, err);
       });
     } else {
-      const listening = proxy = bind(proxyListener, () =>
-        Deno.serve({
+      // Our own HTTP/1.1 server: Deno.serve has no head/idle timeouts, no connection cap,
+      // and its accept loop ends the process on EMFILE (src/http1/server.ts).
+      proxy = bind(proxyListener, () =>
+        serveHttp1({
           hostname: options.listen.hostname,
           port: options.listen.port,
           reusePort: share > 1,
-          onListen: () => {},
+          warn,
+          ...options.limits,
         }, (req, info) => {
-          const local = listening.addr;
           const client: ClientInfo = {
             remoteAddr: info.remoteAddr.hostname,
             remotePort: info.remoteAddr.port,
-            localAddr: local.hostname,
-            localPort: local.port,
+            localAddr: info.localAddr.hostname,
+            localPort: info.localAddr.port,
             isSsl: false,
           };
-          return serveProxy(req, client);
+          return Promise.resolve(
+            proxyApp.fetch(req, {
+              client,
+              http1: {
+                target: info.target,
+                method: info.method,
+                body: info.body,
+                signal: info.signal,
+              },
+            }),
+          );
         }));
     }
     const proxyAddr: Deno.NetAddr = tlsFront ? { transport: "tcp", ...tlsFront.addr } : proxy!.addr;
@@ -218,7 +231,7 @@ export async function startGateway(
     );
     ready = true;
 
-    const servers = proxy ? [proxy, admin] : [admin];
+    const servers: { shutdown(): Promise<void> }[] = proxy ? [proxy, admin] : [admin];
     let stopping: Promise<void> | null = null;
     const shutdown = (graceMs = 10_000) => {
       stopping ??= (async () => {

@@ -112,13 +112,20 @@ Deno.test({
       });
       assertAskedFor(events, BODY);
     });
-    await t.step("a GET that declares a body is refused before the backend", async () => {
-      const events = await wire(() =>
-        raw("GET /app/echo HTTP/1.1\r\nContent-Length: 1", new Uint8Array([120]), 400).then(
-          () => {},
-        )
-      );
-      assert.deepEqual(events, []);
+    await t.step("a GET with a Content-Length body forwards it like a POST", async () => {
+      const events = await wire(async () => {
+        const r = await raw("GET /app/echo HTTP/1.1\r\nContent-Length: 1", new Uint8Array([120]));
+        assert.deepEqual(r.body, new Uint8Array([120]));
+      });
+      assertKnownLength(events, 1);
+    });
+    await t.step("a chunked GET body reaches Tomcat", async () => {
+      const chunked = new TextEncoder().encode("3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+      const events = await wire(async () => {
+        const r = await raw("GET /app/echo HTTP/1.1\r\nTransfer-Encoding: chunked", chunked);
+        assert.equal(new TextDecoder().decode(r.body), "abcde");
+      });
+      assertAskedFor(events, 5);
     });
 
     await using certs = await makeCerts();

@@ -18,6 +18,7 @@ import { bearerAuth } from "./auth.ts";
 import { registerBalancerActions } from "./balancer_actions_api.ts";
 import { registerBalancers } from "./balancers_api.ts";
 import { bodyLimit } from "./body_limit.ts";
+import { jsonGuard } from "./json_guard.ts";
 import { registerConnectionActions } from "./connection_actions_api.ts";
 import { registerConnections } from "./connections_api.ts";
 import { registerInstances } from "./instances_api.ts";
@@ -46,6 +47,7 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   registerOpenApiDoc(app, API_VERSION);
   app.use("/api/v1/*", bearerAuth(deps.repos));
   app.use("/api/v1/*", bodyLimit());
+  app.use("/api/v1/*", jsonGuard());
   registerMe(app, deps);
   registerConnections(app, deps);
   registerConnectionActions(app, deps);

@@ -11,7 +11,7 @@ export interface FieldError {
 }
 
 /** The statuses the API answers problems with. */
-export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 500;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 500 | 503;
 
 /** Titles per status (RFC 9110 reason phrases), as RFC 9457 asks for type `about:blank`. */
 const TITLES: Record<ProblemStatus, string> = {
@@ -24,6 +24,7 @@ const TITLES: Record<ProblemStatus, string> = {
   415: "Unsupported Media Type",
   422: "Unprocessable Content",
   500: "Internal Server Error",
+  503: "Service Unavailable",
 };
 
 /** The problem+json media type. */

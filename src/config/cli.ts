@@ -41,6 +41,24 @@ export interface StartOptions {
   backendAllow: string[];
   /** Host names the management listener answers to beside its own address; default none. */
   adminHosts: string[];
+  /** Client-facing limits of the proxy listener. */
+  limits: ClientLimits;
+}
+
+/** Client-facing limits (all times in ms). */
+export interface ClientLimits {
+  /** The whole request head must arrive within this, default 20 s. */
+  headerTimeoutMs: number;
+  /** A kept-alive connection with no new request is closed after this, default 5 s. */
+  idleTimeoutMs: number;
+  /** A request body with no progress for this long gets 408, default 60 s. */
+  bodyTimeoutMs: number;
+  /** Open client connections on the plain listener, default 1000; more get 503. */
+  maxConnections: number;
+  /** Request header fields, default 100; more get 431. */
+  maxHeaders: number;
+  /** Bodies up to this many bytes are read before a backend socket is taken, default 65536. */
+  preReadBytes: number;
 }
 
 const DEFAULTS = {
@@ -54,6 +72,12 @@ const DEFAULTS = {
   "tls-client-ca": "",
   "backend-allow": "",
   "admin-host": "",
+  "header-timeout": "20",
+  "keepalive-timeout": "5",
+  "body-timeout": "60",
+  "max-connections": "1000",
+  "max-headers": "100",
+  "pre-read": "65536",
 } as const;
 
 const SINGLE = [
@@ -67,6 +91,12 @@ const SINGLE = [
   "tls-client-ca",
   "backend-allow",
   "admin-host",
+  "header-timeout",
+  "keepalive-timeout",
+  "body-timeout",
+  "max-connections",
+  "max-headers",
+  "pre-read",
 ] as const;
 const REPEATED = ["proxy-pass"] as const;
 
@@ -176,7 +206,26 @@ export function parseStartOptions(
       throw new ConfigError(`--admin-host "${h}": expected a host name without port`);
     }
   }
+  const number = (name: (typeof SINGLE)[number], min: number, max: number, what: string) => {
+    const v = get(name);
+    const n = Number(v);
+    if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || n < min || n > max) {
+      throw new ConfigError(`--${name} "${v}": expected ${what} from ${min} to ${max}`);
+    }
+    return n;
+  };
+  const seconds = (name: (typeof SINGLE)[number]) =>
+    Math.round(number(name, 0.01, 86400, "seconds") * 1000);
+  const limits: ClientLimits = {
+    headerTimeoutMs: seconds("header-timeout"),
+    idleTimeoutMs: seconds("keepalive-timeout"),
+    bodyTimeoutMs: seconds("body-timeout"),
+    maxConnections: Math.floor(number("max-connections", 1, 1_000_000, "a count")),
+    maxHeaders: Math.floor(number("max-headers", 1, 10_000, "a count")),
+    preReadBytes: Math.floor(number("pre-read", 0, 16 * 1024 * 1024, "bytes")),
+  };
   return {
+    limits,
     listen: parseListen("listen", get("listen")),
     adminListen: parseListen("admin-listen", get("admin-listen")),
     proxyPass,

@@ -80,3 +80,25 @@ Deno.test("parseStartOptions refuses --workers above 1 with a :memory: database"
   assert.equal(parseStartOptions(["--workers", "2", "--db", "file:x.db"], noEnv).workers, 2);
   assert.equal(parseStartOptions(["--db", ":memory:"], noEnv).workers, 1);
 });
+
+Deno.test("client limits: defaults, seconds to ms, environment, bad values refused", () => {
+  assert.deepEqual(parseStartOptions([], noEnv).limits, {
+    headerTimeoutMs: 20_000,
+    idleTimeoutMs: 5_000,
+    bodyTimeoutMs: 60_000,
+    maxConnections: 1000,
+    maxHeaders: 100,
+    preReadBytes: 65536,
+  });
+  const o = parseStartOptions(
+    ["--header-timeout", "0.5", "--max-connections=50", "--pre-read", "0"],
+    (name) => name === "AJPGATE_KEEPALIVE_TIMEOUT" ? "15" : undefined,
+  );
+  assert.equal(o.limits.headerTimeoutMs, 500);
+  assert.equal(o.limits.idleTimeoutMs, 15_000);
+  assert.equal(o.limits.maxConnections, 50);
+  assert.equal(o.limits.preReadBytes, 0);
+  for (const bad of [["--header-timeout", "0"], ["--max-headers", "x"], ["--body-timeout", "-1"]]) {
+    assert.throws(() => parseStartOptions(bad, noEnv), ConfigError, bad.join(" "));
+  }
+});

@@ -72,6 +72,42 @@ export const START_OPTIONS: readonly OptionDoc[] = [
     default: "none",
     meaning: "host names the management listener answers to besides its own address (else 421)",
   },
+  {
+    name: "header-timeout",
+    value: "S",
+    default: "20",
+    meaning: "seconds for a whole request head (then the connection closes)",
+  },
+  {
+    name: "keepalive-timeout",
+    value: "S",
+    default: "5",
+    meaning: "seconds an idle kept-alive client connection stays open",
+  },
+  {
+    name: "body-timeout",
+    value: "S",
+    default: "60",
+    meaning: "seconds a request body may make no progress (then 408)",
+  },
+  {
+    name: "max-connections",
+    value: "N",
+    default: "1000",
+    meaning: "open client connections on the plain listener; more get 503",
+  },
+  {
+    name: "max-headers",
+    value: "N",
+    default: "100",
+    meaning: "request header fields; more get 431",
+  },
+  {
+    name: "pre-read",
+    value: "BYTES",
+    default: "65536",
+    meaning: "request bodies up to this size are read before a backend socket is taken",
+  },
 ];
 
 /** True when `args` ask for help: `--help`, `-h` or `help` as the first word. */

@@ -11,6 +11,7 @@ export type GatewayErrorKind =
   | "bad_request"
   | "not_implemented"
   | "header_too_large"
+  | "expectation_failed"
   | "no_route"
   | "unavailable"
   | "pool_exhausted"
@@ -35,6 +36,7 @@ const STATUS: Record<GatewayErrorKind, number> = {
   bad_request: 400,
   not_implemented: 501,
   header_too_large: 431,
+  expectation_failed: 417,
   no_route: 404,
   unavailable: 503,
   pool_exhausted: 503,
@@ -100,6 +102,7 @@ const PUBLIC_MESSAGE: Record<GatewayErrorKind, string> = {
   bad_request: "bad request",
   not_implemented: "not implemented",
   header_too_large: "request headers too large",
+  expectation_failed: "expectation failed",
   no_route: "not found",
   unavailable: "service unavailable",
   pool_exhausted: "service busy, try again later",
@@ -116,6 +119,7 @@ function defaultSource(kind: GatewayErrorKind): ErrorSource {
     case "bad_request":
     case "not_implemented":
     case "header_too_large":
+    case "expectation_failed":
     case "no_route":
     case "client_aborted":
     case "request_timeout":

@@ -28,13 +28,16 @@ function untrusted(name: string): boolean {
   return name === "forwarded" || name.startsWith("x-forwarded-");
 }
 
+/** End-to-end headers a client may not strip by naming them in `Connection`. */
+const PROTECTED = new Set(["host", "authorization", "cookie", "content-length"]);
+
 /** Names listed in a `Connection` header that are valid tokens, lower-cased. */
 function connectionNames(value: string | null): Set<string> | null {
   if (!value) return null;
   let out: Set<string> | null = null;
   for (const part of value.split(",")) {
     const name = part.trim().toLowerCase();
-    if (name && TOKEN.test(name)) (out ??= new Set()).add(name);
+    if (name && TOKEN.test(name) && !PROTECTED.has(name)) (out ??= new Set()).add(name);
   }
   return out;
 }
@@ -81,8 +84,9 @@ export function clientResponseHeaders(
  * The request body length from its framing headers: a number (Content-Length), null when
  * unknown (chunked, or a body stream with neither header, as HTTP/2 may send), or 0 when
  * there is no body. `hasBody` says whether the server handed over a body stream at all:
- * Deno.serve gives none for GET and HEAD, whatever their framing, so a body declared on
- * them cannot be forwarded and is refused rather than left for the backend to wait on.
+ * the plain listener does for any method; Deno.serve (the TLS listener) gives none for GET
+ * and HEAD, whatever their framing, so a body declared there is refused rather than left
+ * for the backend to wait on.
  * Rejects ambiguous framing (CVE-2022-26377).
  */
 export function requestBodyLength(headers: Headers, hasBody: boolean): number | null {

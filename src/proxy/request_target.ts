@@ -34,13 +34,19 @@ export function splitTarget(url: string): RequestTarget {
  * its "/app" prefix and then resolved by Tomcat to "/manager".
  */
 export function assertNoHiddenDotSegments(path: string): void {
-  if (path.indexOf(".") < 0 && path.indexOf("%") < 0) return;
+  if (path.indexOf(".") < 0 && path.indexOf("%") < 0 && path.indexOf("\\") < 0) return;
+  // A backslash is a separator to some servers and a literal to others: refused, like
+  // Tomcat's default (ALLOW_BACKSLASH=false) but before it answers with its error page.
+  if (/\\|%5c/i.test(path)) {
+    throw new GatewayError("bad_request", "request path contains a backslash");
+  }
   for (const segment of path.split("/")) {
-    const bare = segment.split(";", 1)[0].replace(/%2e/gi, ".");
+    const decoded = segment.replace(/%2e/gi, ".");
+    const bare = decoded.split(";", 1)[0];
     if (bare === "." || bare === "..") {
       throw new GatewayError("bad_request", "request path contains a dot segment");
     }
-    if (/%2f|%5c/i.test(segment) && segment.includes("..")) {
+    if (/%2f/i.test(segment) && decoded.includes("..")) {
       throw new GatewayError("bad_request", "request path contains an encoded separator");
     }
   }

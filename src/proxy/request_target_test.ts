@@ -22,6 +22,10 @@ Deno.test("assertNoHiddenDotSegments refuses what Tomcat would resolve as a dot 
       "/app/../manager",
       "/a/./b",
       "/a/..",
+      "/app/%2e%2e%2fmanager/html",
+      "/app/..%2Fmanager",
+      "/app\\..\\manager",
+      "/app/%5c../x",
     ]
   ) {
     assert.throws(() => assertNoHiddenDotSegments(bad), GatewayError, bad);

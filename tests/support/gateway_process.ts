@@ -18,6 +18,8 @@ export interface GatewayProcessOptions {
   args?: string[];
   /** Extra environment variables. Default none. */
   env?: Record<string, string>;
+  /** Runs the process under `ulimit -n` of this many descriptors. Default: inherited. */
+  fdLimit?: number;
   /** How long until the "proxy listening" line may take. Default 30000 ms. */
   startupTimeoutMs?: number;
 }
@@ -51,8 +53,14 @@ export interface GatewayProcess extends AsyncDisposable {
 export async function startGatewayProcess(
   options: GatewayProcessOptions,
 ): Promise<GatewayProcess> {
-  const child = new Deno.Command(Deno.execPath(), {
+  const limit = options.fdLimit;
+  const command = limit === undefined ? Deno.execPath() : "bash";
+  const prefix = limit === undefined
+    ? []
+    : ["-c", `ulimit -n ${Math.floor(limit)} && exec "$0" "$@"`, Deno.execPath()];
+  const child = new Deno.Command(command, {
     args: [
+      ...prefix,
       "run",
       "--unstable-no-legacy-abort",
       "-A",

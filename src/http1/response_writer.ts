@@ -1,0 +1,227 @@
+/**
+ * Writes a `Response` to an HTTP/1.x client: the status line, its headers (hop-by-hop ones
+ * left out), a Date, and the body framed by the writer itself: Content-Length when the
+ * whole body is known at once, else chunked (HTTP/1.1) or close-delimited (HTTP/1.0).
+ * The next body piece is read while the previous one is written. A body that fails midway
+ * aborts the response (the connection closes without the last chunk, never an error page
+ * inside a started body); a client that fails to take bytes cancels the body stream.
+ * @module
+ */
+import type { ConnReader } from "./conn_reader.ts";
+
+/** How to frame and end one response. */
+export interface WriteOptions {
+  isHead: boolean;
+  minor: 0 | 1;
+  /** Asked once the body is known: whether the connection stays open afterwards. */
+  keepAlive: () => boolean;
+  /** A client that takes no bytes for this long is cut. */
+  writeTimeoutMs: number;
+}
+
+const enc = new TextEncoder();
+const SKIP = new Set(["connection", "keep-alive", "transfer-encoding", "content-length"]);
+const PENDING = Symbol("pending");
+
+let dateSecond = 0;
+let dateText = "";
+function httpDate(): string {
+  const now = Date.now();
+  const s = Math.floor(now / 1000);
+  if (s !== dateSecond) {
+    dateSecond = s;
+    dateText = new Date(now).toUTCString();
+  }
+  return dateText;
+}
+
+const REASONS: Record<number, string> = {
+  200: "OK",
+  201: "Created",
+  204: "No Content",
+  206: "Partial Content",
+  301: "Moved Permanently",
+  302: "Found",
+  304: "Not Modified",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  408: "Request Timeout",
+  413: "Content Too Large",
+  417: "Expectation Failed",
+  431: "Request Header Fields Too Large",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+/** A reason phrase for the status line (RFC 9112 4 allows any, or none). */
+export function reasonOf(status: number): string {
+  return REASONS[status] ?? "";
+}
+
+function headText(res: Response, opts: WriteOptions, framing: string, keepAlive: boolean) {
+  let head = `HTTP/1.${opts.minor} ${res.status} ${res.statusText || reasonOf(res.status)}\r\n`;
+  let hasDate = false;
+  for (const [name, value] of res.headers) {
+    if (SKIP.has(name)) {
+      // A HEAD answer's Content-Length describes the body that is not sent.
+      if (!(opts.isHead && name === "content-length")) continue;
+    }
+    if (name === "date") hasDate = true;
+    head += `${name}: ${value}\r\n`;
+  }
+  if (!hasDate) head += `date: ${httpDate()}\r\n`;
+  head += framing;
+  if (!keepAlive) head += "connection: close\r\n";
+  else if (opts.minor === 0) head += "connection: keep-alive\r\n";
+  return head + "\r\n";
+}
+
+function join(head: string, body: Uint8Array | null, tail?: Uint8Array): Uint8Array {
+  const h = enc.encode(head);
+  const out = new Uint8Array(h.length + (body?.length ?? 0) + (tail?.length ?? 0));
+  out.set(h);
+  if (body) out.set(body, h.length);
+  if (tail) out.set(tail, h.length + (body?.length ?? 0));
+  return out;
+}
+
+function chunk(data: Uint8Array, last: boolean): Uint8Array {
+  const size = enc.encode(data.length.toString(16) + "\r\n");
+  const out = new Uint8Array(size.length + data.length + (last ? 7 : 2));
+  out.set(size);
+  out.set(data, size.length);
+  out.set(last ? END_CHUNKED_AFTER_DATA : CRLF, size.length + data.length);
+  return out;
+}
+
+const CRLF = enc.encode("\r\n");
+const END_CHUNKED_AFTER_DATA = enc.encode("\r\n0\r\n\r\n");
+const END_CHUNKED = enc.encode("0\r\n\r\n");
+
+/** How a response ended: written and the connection reusable, written but the
+ * connection must close (its end delimits the body), or not written whole. */
+export type WriteOutcome = "keep" | "close" | "failed";
+
+/** See module doc. */
+export async function writeResponse(
+  conn: ConnReader,
+  res: Response,
+  opts: WriteOptions,
+): Promise<WriteOutcome> {
+  const write = (bytes: Uint8Array) => conn.write(bytes, opts.writeTimeoutMs);
+  const status = res.status;
+  const bodiless = opts.isHead || status === 204 || status === 304 || status < 200;
+  if (res.body === null || bodiless) {
+    if (res.body) await res.body.cancel().catch(() => {});
+    const framing = bodiless ? "" : "content-length: 0\r\n";
+    try {
+      const keep = opts.keepAlive();
+      await write(enc.encode(headText(res, opts, framing, keep)));
+      return keep ? "keep" : "close";
+    } catch {
+      return "failed";
+    }
+  }
+  const reader = res.body.getReader();
+  let keep = false;
+  try {
+    // Wait a moment for the first piece so that a small answer goes out in one write, but
+    // never hold the head back behind a slow first piece (event streams).
+    let next = reader.read();
+    const first = await within(next, FIRST_PIECE_WAIT_MS);
+    let out: Uint8Array | null;
+    if (first === PENDING) {
+      if (opts.minor === 0) return await closeDelimited(res, opts, write, reader, next, null);
+      keep = opts.keepAlive();
+      out = enc.encode(headText(res, opts, "transfer-encoding: chunked\r\n", keep));
+    } else if (first.done) {
+      keep = opts.keepAlive();
+      await write(enc.encode(headText(res, opts, "content-length: 0\r\n", keep)));
+      return keep ? "keep" : "close";
+    } else {
+      // A body that is complete at once (a fixed answer) goes out with a Content-Length.
+      next = reader.read();
+      const quick = await Promise.race([next, Promise.resolve(PENDING)]);
+      if (quick !== PENDING && quick.done) {
+        keep = opts.keepAlive();
+        const framing = `content-length: ${first.value.length}\r\n`;
+        await write(join(headText(res, opts, framing, keep), first.value));
+        return keep ? "keep" : "close";
+      }
+      if (opts.minor === 0) {
+        return await closeDelimited(res, opts, write, reader, next, first.value);
+      }
+      keep = opts.keepAlive();
+      out = join(
+        headText(res, opts, "transfer-encoding: chunked\r\n", keep),
+        chunk(first.value, false),
+      );
+    }
+    for (;;) {
+      // The next piece is read while this one is written.
+      const writing = write(out);
+      let n: ReadableStreamReadResult<Uint8Array>;
+      try {
+        n = await next;
+      } finally {
+        await writing;
+      }
+      if (n.done) {
+        await write(END_CHUNKED);
+        return keep ? "keep" : "close";
+      }
+      next = reader.read();
+      // The end right behind this piece goes out in the same write.
+      const end = await Promise.race([next, Promise.resolve(PENDING)]);
+      if (end !== PENDING && end.done) {
+        await write(chunk(n.value, true));
+        return keep ? "keep" : "close";
+      }
+      out = chunk(n.value, false);
+    }
+  } catch {
+    await reader.cancel().catch(() => {});
+    return "failed";
+  }
+}
+
+/** How long the head waits for the first body piece to share its write. */
+const FIRST_PIECE_WAIT_MS = 5;
+
+type Read = ReadableStreamReadResult<Uint8Array>;
+
+/** `p`'s result if it settles within `ms`, else PENDING. */
+async function within(p: Promise<Read>, ms: number): Promise<Read | typeof PENDING> {
+  const quick = await Promise.race([p, Promise.resolve(PENDING)]);
+  if (quick !== PENDING) return quick;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<typeof PENDING>((r) => timer = setTimeout(() => r(PENDING), ms)),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** HTTP/1.0 has no chunked coding: the body ends where the connection does. */
+async function closeDelimited(
+  res: Response,
+  opts: WriteOptions,
+  write: (b: Uint8Array) => Promise<void>,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  next: Promise<Read>,
+  first: Uint8Array | null,
+): Promise<WriteOutcome> {
+  const head = headText(res, opts, "", false);
+  await write(first ? join(head, first) : enc.encode(head));
+  for (let n = await next; !n.done; n = await reader.read()) await write(n.value);
+  return "close";
+}

@@ -166,6 +166,9 @@ export async function writeResponse(
     for (;;) {
       // The next piece is read while this one is written.
       const writing = write(out);
+      // Awaited below, after the next read: until then a failed write (client gone) must not
+      // count as an unhandled rejection, which would end the process.
+      writing.catch(() => {});
       let n: ReadableStreamReadResult<Uint8Array>;
       try {
         n = await next;

@@ -5,7 +5,7 @@
  * @module
  */
 import { isAbsolute, resolve } from "node:path";
-import { type ListenAddress, parseStartOptions } from "../src/config/cli.ts";
+import { type ListenAddress, parseStartOptions } from "../src/cli/start_options.ts";
 import { ConfigError, parseProxyPass } from "../src/config/proxy_pass.ts";
 import { parseDbUrl } from "../db/db_url.ts";
 import { loadSecretKey, SECRET_KEY_ENV } from "../db/secret_key.ts";

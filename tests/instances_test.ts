@@ -21,7 +21,7 @@ import {
   HEARTBEAT_MS_ENV,
   heartbeatMsFromEnv,
   startInstanceRegistry,
-} from "../src/instance_registry.ts";
+} from "../src/server/instance_registry.ts";
 import { startAjpPeer } from "./support/ajp_peer.ts";
 import { type GatewayProcess, startGatewayProcess } from "./support/gateway_process.ts";
 import { freePort } from "./support/ports.ts";

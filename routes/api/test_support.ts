@@ -10,7 +10,7 @@ import {
   openDatabase,
 } from "../../db/mod.ts";
 import type { ConnectionStatus, LiveView, ReadOnlyRoute } from "../../src/config/live_view.ts";
-import { BackendPolicy } from "../../src/backend_policy.ts";
+import { BackendPolicy } from "../../src/proxy/backend_policy.ts";
 import { createApiApp } from "./mod.ts";
 
 /** A LiveView that records what the API asked of it. */

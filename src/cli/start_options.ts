@@ -5,8 +5,8 @@
  * @module
  */
 import { LOG_LEVELS, type LogLevel } from "../observe/log.ts";
-import { parseCidr } from "../backend_policy.ts";
-import { ConfigError, parseProxyPass, type ProxyPass } from "./proxy_pass.ts";
+import { parseCidr } from "../proxy/backend_policy.ts";
+import { ConfigError, parseProxyPass, type ProxyPass } from "../config/proxy_pass.ts";
 
 /** `:memory:` databases are private to one process; anything else may be shared. */
 function parseDbUrlKind(url: string): "memory" | "shared" {

@@ -8,8 +8,8 @@
  * @module
  */
 import { parseDbUrl } from "../../db/db_url.ts";
-import { ConfigError } from "./proxy_pass.ts";
-import { openStore } from "./store.ts";
+import { ConfigError } from "../config/proxy_pass.ts";
+import { openStore } from "../config/store.ts";
 
 const DEFAULT_DB = "file:./data/ajpgate.db";
 

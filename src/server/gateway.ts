@@ -12,6 +12,7 @@ import type { Connector } from "../ajp/ajp_upstream.ts";
 import type { StartOptions } from "../cli/start_options.ts";
 import { openStore, type Store } from "../config/store.ts";
 import { ConfigSync } from "../config/sync.ts";
+import { ADMIN_TOKEN_ENV } from "../config/env_names.ts";
 import { GatewayRuntime } from "../proxy/runtime.ts";
 import { GatewayMetrics } from "../observe/gateway_metrics.ts";
 import { bufferedSink, Logger } from "../observe/log.ts";
@@ -28,9 +29,6 @@ import { type CheckResult, createAdminApp } from "../../routes/admin.ts";
 import { createConsoleApp } from "../../routes/console/mod.ts";
 import { createProxyApp } from "../../routes/proxy.ts";
 import { type Http1Server, serveHttp1 } from "../http1/mod.ts";
-
-/** Environment variable with a superuser token that always works (see src/auth/bootstrap.ts). */
-export const ADMIN_TOKEN_ENV = "AJPGATE_ADMIN_TOKEN";
 
 /** A running gateway. */
 export interface Gateway {

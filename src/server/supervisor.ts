@@ -71,7 +71,7 @@ export async function superviseWorkers(
   const spawn = (index: number): Worker => {
     const child = new Deno.Command(cmd.command, {
       args: cmd.args,
-      env: { [WORKER_OF_ENV]: String(n), AJPGATE_WORKER_INDEX: String(index) },
+      env: { [WORKER_OF_ENV]: String(n) },
       stdin: "null",
       stdout: "inherit",
       stderr: "piped",

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { PROBLEM_JSON } from "../routes/api/problem.ts";
-import { type ApiHarness, openApi } from "../routes/api/test_support.ts";
+import { type ApiHarness, openApi } from "./support/api_app.ts";
 import type { ConnectionStatus } from "../src/config/live_view.ts";
 
 /** Asserts a problem+json answer with `status`; returns its body. */

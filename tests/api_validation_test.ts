@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { API_BODY_LIMIT } from "../routes/api/mod.ts";
 import { PROBLEM_JSON } from "../routes/api/problem.ts";
-import { type ApiHarness, openApi } from "../routes/api/test_support.ts";
+import { type ApiHarness, openApi } from "./support/api_app.ts";
 
 const direct = { name: "c1", type: "direct" as const, host: "tomcat", port: 8009 };
 const proxy = { name: "p1", type: "proxy", host: "proxy", protocol: "https", proxyPort: 3128 };

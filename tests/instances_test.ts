@@ -11,10 +11,10 @@
  */
 import assert from "node:assert/strict";
 import denoJson from "../deno.json" with { type: "json" };
-import { openStore } from "../db/test_support.ts";
+import { openStore } from "./support/db_store.ts";
 import type { InstanceInput, InstancesRepo } from "../db/mod.ts";
 import { createApiApp } from "../routes/api/mod.ts";
-import { fakeLive } from "../routes/api/test_support.ts";
+import { fakeLive } from "./support/api_app.ts";
 import {
   DEFAULT_HEARTBEAT_MS,
   describeInstance,

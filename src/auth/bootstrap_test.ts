@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { openStore } from "../../db/test_support.ts";
+import { openStore } from "../../tests/support/db_store.ts";
 import { ADMIN_TOKEN_ENV } from "../config/env_names.ts";
 import { bootstrapAdmin, bootstrapNotice } from "./bootstrap.ts";
 

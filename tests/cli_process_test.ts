@@ -5,20 +5,13 @@
  */
 import assert from "node:assert/strict";
 import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
+import { denoRunArgs } from "../src/server/supervisor.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
-const PERMS = [
-  "--allow-net",
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-sys",
-  "--allow-ffi",
-];
 
 function ajpgate(args: string[], env: Record<string, string> = {}) {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--unstable-no-legacy-abort", "--unstable-net", ...PERMS, MAIN, ...args],
+    args: denoRunArgs(MAIN, args),
     env: { RUST_BACKTRACE: "0", NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",

@@ -1,12 +1,12 @@
 /**
- * The `ajpgate` command: `start [options]` runs the gateway (see src/config/cli.ts);
- * `cli ...` runs a management task on the store (see src/config/admin_cli.ts); `check [FILE]`
+ * The `ajpgate` command: `start [options]` runs the gateway (see src/cli/start_options.ts);
+ * `cli ...` runs a management task on the store (see src/cli/admin_cli.ts); `check [FILE]`
  * validates an environment file. `--help`/`-h` and `--version`/`-V` work everywhere.
  * Configuration mistakes print one line and exit 2; SIGINT/SIGTERM stop it gracefully;
  * SIGHUP reloads TLS material and never stops the process.
  * @module
  */
-import { parseStartOptions } from "./src/config/cli.ts";
+import { parseStartOptions } from "./src/cli/start_options.ts";
 import { ConfigError } from "./src/config/proxy_pass.ts";
 import { DbConflictError, DbNotFoundError } from "./db/errors.ts";
 import {
@@ -16,8 +16,8 @@ import {
   startHelp,
   wantsHelp,
   wantsVersion,
-} from "./src/config/help.ts";
-import { selfCommand, superviseWorkers, WORKER_OF_ENV } from "./src/supervisor.ts";
+} from "./src/cli/help.ts";
+import { selfCommand, superviseWorkers, WORKER_OF_ENV } from "./src/server/supervisor.ts";
 import denoJson from "./deno.json" with { type: "json" };
 
 const env = (name: string) => Deno.env.get(name);
@@ -35,7 +35,7 @@ async function start(args: string[]): Promise<number> {
   try {
     // Loaded here, not at the top: a --workers supervisor never serves, and without the
     // server, the database driver and the API it stays a small process.
-    const { startGateway } = await import("./routes/serve.ts");
+    const { startGateway } = await import("./src/server/gateway.ts");
     gateway = await startGateway(options, { workerOf: workerOf || undefined });
   } catch (err) {
     console.error(`ajpgate: cannot start: ${err instanceof Error ? err.message : String(err)}`);
@@ -100,7 +100,7 @@ async function main(args: string[]): Promise<number> {
     }
     if (command === "cli") {
       if (wantsHelp(rest)) return print(cliHelp(rest.find((w) => !w.startsWith("-"))));
-      const { runAdminCli } = await import("./src/config/admin_cli.ts");
+      const { runAdminCli } = await import("./src/cli/admin_cli.ts");
       return await runAdminCli(rest, env, (line) => console.log(line));
     }
     if (command === "check") {

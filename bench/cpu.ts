@@ -6,7 +6,7 @@
  * @module
  */
 
-import { descendants } from "./process.ts";
+import { readProcFile, sumOverTree } from "./process.ts";
 
 /** Clock ticks per second of /proc's times when `getconf CLK_TCK` cannot say (Linux: 100). */
 export const DEFAULT_CLOCK_TICKS = 100;
@@ -64,20 +64,14 @@ export function parseReapedChildTicks(stat: string): number | null {
  * readings around it is its CPU, provided no other child ended in between.
  */
 export function readReapedChildTicks(): number | null {
-  try {
-    return parseReapedChildTicks(Deno.readTextFileSync("/proc/self/stat"));
-  } catch {
-    return null;
-  }
+  const stat = readProcFile("self", "stat");
+  return stat === null ? null : parseReapedChildTicks(stat);
 }
 
 /** The CPU ticks of `pid` ({@link parseStatTicks}), or null when the process is gone. */
 export function readCpuTicks(pid: number): number | null {
-  try {
-    return parseStatTicks(Deno.readTextFileSync(`/proc/${pid}/stat`));
-  } catch {
-    return null;
-  }
+  const stat = readProcFile(pid, "stat");
+  return stat === null ? null : parseStatTicks(stat);
 }
 
 /**
@@ -85,9 +79,7 @@ export function readCpuTicks(pid: number): number | null {
  * or null when `pid` is gone.
  */
 export function readTreeCpuTicks(pid: number): number | null {
-  const own = readCpuTicks(pid);
-  if (own === null) return null;
-  return descendants(pid).reduce((sum, p) => sum + (readCpuTicks(p) ?? 0), own);
+  return sumOverTree(pid, readCpuTicks);
 }
 
 /** `getconf CLK_TCK`, the unit of /proc's times; {@link DEFAULT_CLOCK_TICKS} if it fails. */

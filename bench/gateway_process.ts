@@ -1,5 +1,5 @@
 /**
- * Runs ajpgate as a separate process, as in production: `deno run -A main.ts start` with an
+ * Runs ajpgate as a separate process, as in production: `deno run main.ts start` with an
  * in-memory database (a temporary file with `--workers`), free loopback ports and the given
  * `--proxy-pass` routes, plus any extra arguments passed through unchanged (`--gateway-arg`,
  * e.g. `--workers 2`).
@@ -7,6 +7,7 @@
  */
 
 import { freePort } from "../tests/support/ports.ts";
+import { denoRunArgs } from "../src/server/supervisor.ts";
 import { findProcess, type LoggedProcess, spawnLogged, tail, waitFor } from "./process.ts";
 
 /** A running gateway process. */
@@ -88,14 +89,8 @@ async function startOnce(
   const dbDir = supervised ? await Deno.makeTempDir({ prefix: "ajpgate-bench-db-" }) : null;
   const removeDb = () =>
     dbDir === null ? Promise.resolve() : Deno.remove(dbDir, { recursive: true }).catch(() => {});
-  const args = [
-    "run",
-    // as the `start` task: a small young generation keeps RSS low while bodies stream
-    "--v8-flags=--max-semi-space-size=2",
-    "--unstable-no-legacy-abort",
-    "--unstable-net",
-    "-A",
-    "main.ts",
+  // as the `start` task: the same flags and permissions
+  const args = denoRunArgs("main.ts", [
     "start",
     "--listen",
     `127.0.0.1:${port}`,
@@ -107,7 +102,7 @@ async function startOnce(
     options.logLevel ?? "warn",
     ...options.proxyPass.flatMap((p) => ["--proxy-pass", p]),
     ...extra,
-  ];
+  ]);
   const token = Array.from(
     crypto.getRandomValues(new Uint8Array(24)),
     (b) => b.toString(16).padStart(2, "0"),

@@ -96,13 +96,31 @@ function signal(pid: number, sig: Deno.Signal): void {
   } catch { /* it ended meanwhile */ }
 }
 
-/** The NUL-separated command line of `pid`, or null when the process is gone. */
-export function commandLine(pid: number): string[] | null {
+/**
+ * The text of `/proc/PID/<file>` (`stat`, `status`, `cmdline`; `pid` "self" for this
+ * process), or null when `pid` is gone or there is no /proc.
+ */
+export function readProcFile(pid: number | "self", file: string): string | null {
   try {
-    return Deno.readTextFileSync(`/proc/${pid}/cmdline`).split("\0").filter((a) => a !== "");
+    return Deno.readTextFileSync(`/proc/${pid}/${file}`);
   } catch {
     return null;
   }
+}
+
+/**
+ * `read(pid)` summed over `pid` and all its descendants (httpd's children, the gateway's
+ * workers), a descendant that ended meanwhile counting 0; null when `pid` itself is gone.
+ */
+export function sumOverTree(pid: number, read: (pid: number) => number | null): number | null {
+  const own = read(pid);
+  if (own === null) return null;
+  return descendants(pid).reduce((sum, p) => sum + (read(p) ?? 0), own);
+}
+
+/** The NUL-separated command line of `pid`, or null when the process is gone. */
+export function commandLine(pid: number): string[] | null {
+  return readProcFile(pid, "cmdline")?.split("\0").filter((a) => a !== "") ?? null;
 }
 
 /** Every descendant of `pid`, from /proc/PID/task/TID/children. */

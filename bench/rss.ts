@@ -3,7 +3,7 @@
  * @module
  */
 
-import { descendants } from "./process.ts";
+import { readProcFile, sumOverTree } from "./process.ts";
 
 /** The `VmRSS` value of a /proc/PID/status text, in KiB, or null when absent. */
 export function parseVmRssKiB(status: string): number | null {
@@ -13,11 +13,8 @@ export function parseVmRssKiB(status: string): number | null {
 
 /** The resident set size of `pid` in KiB, or null when the process is gone. */
 export function readRssKiB(pid: number): number | null {
-  try {
-    return parseVmRssKiB(Deno.readTextFileSync(`/proc/${pid}/status`));
-  } catch {
-    return null;
-  }
+  const status = readProcFile(pid, "status");
+  return status === null ? null : parseVmRssKiB(status);
 }
 
 /**
@@ -25,9 +22,7 @@ export function readRssKiB(pid: number): number | null {
  * is a supervisor and its worker processes), or null when `pid` is gone.
  */
 export function readTreeRssKiB(pid: number): number | null {
-  const own = readRssKiB(pid);
-  if (own === null) return null;
-  return descendants(pid).reduce((sum, p) => sum + (readRssKiB(p) ?? 0), own);
+  return sumOverTree(pid, readRssKiB);
 }
 
 /** The summary of a sampling window. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { openStore } from "./test_support.ts";
+import { openStore } from "../tests/support/db_store.ts";
 
 Deno.test("audit: every change is logged newest first, with paging", async () => {
   await using s = await openStore();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DbConflictError, DbNotFoundError } from "./errors.ts";
-import { openStore } from "./test_support.ts";
+import { openStore } from "../tests/support/db_store.ts";
 
 const direct = { name: "Tomcat-A", type: "direct", host: "10.0.0.5", port: 8009 } as const;
 

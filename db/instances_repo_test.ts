@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { InstanceInput } from "./instances_repo.ts";
-import { openStore } from "./test_support.ts";
+import { openStore } from "../tests/support/db_store.ts";
 
 const T0 = Date.UTC(2026, 0, 1);
 

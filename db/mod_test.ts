@@ -6,7 +6,7 @@ import {
   loadSecretKey,
   openDatabase,
 } from "./mod.ts";
-import { tempDir } from "./test_support.ts";
+import { tempDir } from "../tests/support/db_store.ts";
 
 Deno.test("mod: open, load key, build repositories, as the server does", async () => {
   await using dir = await tempDir();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DbConflictError, DbNotFoundError } from "./errors.ts";
 import { namedRows } from "./named_rows.ts";
-import { openStore } from "./test_support.ts";
+import { openStore } from "../tests/support/db_store.ts";
 
 Deno.test("namedRows: finds a row in any case, else DbNotFoundError naming the kind", async () => {
   const store = await openStore();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { openDatabase } from "./open.ts";
 import { migrations } from "./migrations/embedded.ts";
-import { tempDir } from "./test_support.ts";
+import { tempDir } from "../tests/support/db_store.ts";
 
 async function tableNames(db: { client: import("@libsql/client").Client }): Promise<string[]> {
   const rs = await db.client.execute(

@@ -3,7 +3,7 @@ import { openDatabase } from "./open.ts";
 import { createRepositories } from "./repositories.ts";
 import { createSecretBox } from "./secret_box.ts";
 import { loadSecretKey } from "./secret_key.ts";
-import { openStore, tempDir } from "./test_support.ts";
+import { openStore, tempDir } from "../tests/support/db_store.ts";
 
 /** Opens a file store the way the server does: key file beside the database. */
 async function openFileStore(dbUrl: string) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DbConflictError, DbInvalidError, DbNotFoundError } from "./errors.ts";
-import { openStore } from "./test_support.ts";
+import { openStore } from "../tests/support/db_store.ts";
 
 async function withConnections() {
   const s = await openStore();

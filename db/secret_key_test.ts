@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { createSecretBox } from "./secret_box.ts";
 import { loadSecretKey } from "./secret_key.ts";
-import { tempDir } from "./test_support.ts";
+import { tempDir } from "../tests/support/db_store.ts";
 
 /** True when `a` decrypts what `b` encrypted, i.e. both are the same key. */
 async function sameKey(a: CryptoKey, b: CryptoKey): Promise<boolean> {

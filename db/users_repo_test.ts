@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DbConflictError, DbNotFoundError } from "./errors.ts";
 import { sha256Hex } from "./sha256.ts";
-import { openStore } from "./test_support.ts";
+import { openStore } from "../tests/support/db_store.ts";
 
 Deno.test("users: create, get, list, delete; names unique in any case", async () => {
   await using s = await openStore();

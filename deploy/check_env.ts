@@ -5,21 +5,16 @@
  * @module
  */
 import { isAbsolute, resolve } from "node:path";
-import { type ListenAddress, parseStartOptions } from "../src/config/cli.ts";
+import { type ListenAddress, parseStartOptions } from "../src/cli/start_options.ts";
 import { ConfigError, parseProxyPass } from "../src/config/proxy_pass.ts";
 import { parseDbUrl } from "../db/db_url.ts";
 import { loadSecretKey, SECRET_KEY_ENV } from "../db/secret_key.ts";
 import { LAYOUT } from "./layout.ts";
 import { hostPort } from "../src/proxy/host_port.ts";
-
-/**
- * Shortest AJPGATE_ADMIN_TOKEN that start accepts: MIN_TOKEN_LENGTH of
- * src/auth/bootstrap.ts, not imported because that module loads the database client.
- */
-export const MIN_ADMIN_TOKEN_LENGTH = 32;
+import { ADMIN_TOKEN_ENV, DB_AUTH_TOKEN_ENV, MIN_TOKEN_LENGTH } from "../src/config/env_names.ts";
 
 /** Variables that start reads directly rather than as `--option` values. */
-const OTHER_VARIABLES = ["AJPGATE_ADMIN_TOKEN", SECRET_KEY_ENV, "AJPGATE_DB_AUTH_TOKEN"];
+const OTHER_VARIABLES = [ADMIN_TOKEN_ENV, SECRET_KEY_ENV, DB_AUTH_TOKEN_ENV];
 const FILE_VARIABLES = ["AJPGATE_TLS_CERT", "AJPGATE_TLS_KEY", "AJPGATE_TLS_CLIENT_CA"];
 
 /** The verdict: `problems` make start fail; `summary` describes a valid configuration. */
@@ -91,11 +86,11 @@ export async function checkEnv(vars: ReadonlyMap<string, string>): Promise<EnvCh
       problem(messageOf(err));
     }
   }
-  const token = env("AJPGATE_ADMIN_TOKEN") ?? "";
-  if (token !== "" && token.length < MIN_ADMIN_TOKEN_LENGTH) {
+  const token = env(ADMIN_TOKEN_ENV) ?? "";
+  if (token !== "" && token.length < MIN_TOKEN_LENGTH) {
     problem(
-      `AJPGATE_ADMIN_TOKEN has ${token.length} characters; use at least ` +
-        `${MIN_ADMIN_TOKEN_LENGTH}, e.g. from \`openssl rand -base64 32\``,
+      `${ADMIN_TOKEN_ENV} has ${token.length} characters; use at least ` +
+        `${MIN_TOKEN_LENGTH}, e.g. from \`openssl rand -base64 32\``,
     );
   }
   for (const name of FILE_VARIABLES) {

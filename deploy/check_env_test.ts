@@ -1,14 +1,9 @@
 import assert from "node:assert/strict";
-import { MIN_TOKEN_LENGTH } from "../src/auth/bootstrap.ts";
-import { checkEnv, isStartOption, MIN_ADMIN_TOKEN_LENGTH } from "./check_env.ts";
+import { checkEnv, isStartOption } from "./check_env.ts";
 import { parseEnvFile } from "./env_file.ts";
 import { renderEnvTemplate } from "./env_template.ts";
 
 const check = (entries: Record<string, string>) => checkEnv(new Map(Object.entries(entries)));
-
-Deno.test("checkEnv: the admin token minimum is the one start enforces", () => {
-  assert.equal(MIN_ADMIN_TOKEN_LENGTH, MIN_TOKEN_LENGTH);
-});
 
 Deno.test("isStartOption: asks parseStartOptions", () => {
   for (

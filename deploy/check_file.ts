@@ -7,6 +7,14 @@
 import { checkEnv } from "./check_env.ts";
 import { parseEnvFile } from "./env_file.ts";
 import { LAYOUT } from "./layout.ts";
+import { ConfigError } from "../src/config/proxy_pass.ts";
+import { type FlagSpec, type ParsedFlags, parseFlags } from "../src/cli/parse_flags.ts";
+
+/** The flags of `check`; each names the file, as the positional argument does. */
+const FLAGS: FlagSpec = {
+  file: { type: "string", multiple: true },
+  "env-file": { type: "string", multiple: true },
+};
 
 /** Where the verdict goes: `out` for the summary, `err` for problems and warnings. */
 export interface CheckOutput {
@@ -19,22 +27,20 @@ export interface CheckOutput {
  * environment file). Returns null, after printing why, when the arguments are wrong.
  */
 export function checkFileArg(args: readonly string[], err: (line: string) => void): string | null {
-  const files: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "--file" || a === "--env-file") {
-      if (args[i + 1] === undefined) {
-        err(`option "${a}" needs a file`);
-        return null;
-      }
-      files.push(args[++i]);
-    } else if (a.startsWith("--file=") || a.startsWith("--env-file=")) {
-      files.push(a.slice(a.indexOf("=") + 1));
-    } else if (a.startsWith("-")) {
-      err(`unknown option "${a}"`);
-      return null;
-    } else files.push(a);
+  let values: ParsedFlags["values"];
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseFlags(args, FLAGS, true));
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    err(e.message);
+    return null;
   }
+  const files = [
+    ...positionals,
+    ...(values.file as string[] | undefined ?? []),
+    ...(values["env-file"] as string[] | undefined ?? []),
+  ];
   if (files.length > 1) {
     err(`check takes one file, got ${files.length}: ${files.join(" ")}`);
     return null;

@@ -5,26 +5,9 @@
  * members in the view; routes that target a balancer.
  */
 import assert from "node:assert/strict";
-import { PROBLEM_JSON } from "../routes/api/problem.ts";
-import { type ApiHarness, openApi } from "../routes/api/test_support.ts";
+import { type ApiHarness, openApi } from "./support/api_app.ts";
+import { invalid, problem } from "./support/api_answers.ts";
 import type { ConnectionStatus } from "../src/config/live_view.ts";
-
-/** Asserts a problem+json answer with `status`; returns its body. */
-async function problem(res: Response, status: number) {
-  const body = await res.json();
-  assert.equal(res.status, status, JSON.stringify(body));
-  assert.equal(res.headers.get("content-type"), PROBLEM_JSON);
-  assert.equal(body.status, status);
-  return body;
-}
-
-/** Asserts a 422 whose `errors` name exactly `fields`. */
-async function invalid(res: Response, ...fields: string[]) {
-  const body = await problem(res, 422);
-  const named = body.errors.map((e: { field: string }) => e.field);
-  assert.deepEqual([...new Set(named)].sort(), [...fields].sort(), JSON.stringify(body.errors));
-  for (const f of fields) assert.ok(body.detail.includes(f), body.detail);
-}
 
 /** Asserts a 2xx JSON answer with `status`; returns its body. */
 async function ok(res: Response, status = 200) {

@@ -3,7 +3,7 @@
  * no secrets anywhere, refresh after every change, reset/disable/enable, and the audit log.
  */
 import assert from "node:assert/strict";
-import { openApi } from "../routes/api/test_support.ts";
+import { openApi } from "./support/api_app.ts";
 
 const secrets = { secret: "ajp-s3cr3t-value" };
 

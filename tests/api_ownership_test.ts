@@ -5,7 +5,7 @@
  * tokens their owner cannot revoke.
  */
 import assert from "node:assert/strict";
-import { openApi } from "../routes/api/test_support.ts";
+import { openApi } from "./support/api_app.ts";
 
 /** root's connection "root-conn" (secret set) with route /private; bob with "bob-conn". */
 async function probe() {

@@ -4,7 +4,7 @@
  * The matrix is printed at the end.
  */
 import assert from "node:assert/strict";
-import { openApi } from "../routes/api/test_support.ts";
+import { openApi } from "./support/api_app.ts";
 import { PROBLEM_JSON } from "../routes/api/problem.ts";
 import { figure } from "./support/figures.ts";
 

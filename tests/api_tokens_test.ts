@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { PROBLEM_JSON } from "../routes/api/problem.ts";
-import { openApi } from "../routes/api/test_support.ts";
+import { openApi } from "./support/api_app.ts";
 
 Deno.test("tokens: create user and token, use it, revoke it", async () => {
   await using h = await openApi();

@@ -5,31 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { API_BODY_LIMIT } from "../routes/api/mod.ts";
-import { PROBLEM_JSON } from "../routes/api/problem.ts";
-import { type ApiHarness, openApi } from "../routes/api/test_support.ts";
+import { type ApiHarness, openApi } from "./support/api_app.ts";
+import { invalid, problem } from "./support/api_answers.ts";
 
 const direct = { name: "c1", type: "direct" as const, host: "tomcat", port: 8009 };
 const proxy = { name: "p1", type: "proxy", host: "proxy", protocol: "https", proxyPort: 3128 };
-
-/** Asserts a problem+json answer with `status`; returns its body. */
-async function problem(res: Response, status: number) {
-  const body = await res.json();
-  assert.equal(res.status, status, JSON.stringify(body));
-  assert.equal(res.headers.get("content-type"), PROBLEM_JSON);
-  assert.equal(body.status, status);
-  assert.equal(typeof body.title, "string");
-  assert.equal(typeof body.detail, "string");
-  assert.equal(body.type, "about:blank");
-  return body;
-}
-
-/** Asserts a 422 whose `errors` name exactly `fields`. */
-async function invalid(res: Response, ...fields: string[]) {
-  const body = await problem(res, 422);
-  const named = body.errors.map((e: { field: string }) => e.field);
-  assert.deepEqual([...new Set(named)].sort(), [...fields].sort(), JSON.stringify(body.errors));
-  for (const f of fields) assert.ok(body.detail.includes(f), body.detail);
-}
 
 /** A harness with connection c1 (direct) and a route to it. */
 async function withConnection(): Promise<ApiHarness & { routeId: string }> {

@@ -5,20 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
+import { startGatewayProcess } from "./support/gateway_process.ts";
+import { denoRunArgs } from "../src/server/supervisor.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
-const PERMS = [
-  "--allow-net",
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-sys",
-  "--allow-ffi",
-];
 
 function ajpgate(args: string[], env: Record<string, string> = {}) {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--unstable-no-legacy-abort", "--unstable-net", ...PERMS, MAIN, ...args],
+    args: denoRunArgs(MAIN, args),
     env: { RUST_BACKTRACE: "0", NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",
@@ -57,40 +51,24 @@ Deno.test({
     await using tomcat = await startTomcat({ ajp: [{ name: "main", secret: "cli-secret" }] });
     const dir = await Deno.makeTempDir();
     try {
-      const child = ajpgate([
-        "start",
-        "--listen",
-        "127.0.0.1:0",
-        "--admin-listen",
-        "127.0.0.1:0",
-        "--db",
-        `file:${dir}/gw.db`,
-        "--proxy-pass",
-        `/app ajp://127.0.0.1:${tomcat.ajpPort("main")}/app secret=cli-secret`,
-      ], { AJPGATE_ADMIN_TOKEN: "cli-test-token-0123456789abcdef0123" }).spawn();
-      const lines = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-      let seen = "";
-      while (!/management on/.test(seen)) {
-        const { value, done } = await lines.read();
-        if (done) assert.fail(`gateway did not start: ${seen}`);
-        seen += value;
-      }
-      const [, proxyPort, adminPort] = /proxy listening on [^:]+:(\d+), management on [^:]+:(\d+)/
-        .exec(seen)!;
-      const health = await fetch(`http://127.0.0.1:${adminPort}/healthz`);
+      await using gw = await startGatewayProcess({
+        db: `file:${dir}/gw.db`,
+        adminToken: "cli-test-token-0123456789abcdef0123",
+        args: [
+          "--proxy-pass",
+          `/app ajp://127.0.0.1:${tomcat.ajpPort("main")}/app secret=cli-secret`,
+        ],
+      });
+      const health = await fetch(`http://127.0.0.1:${gw.adminPort}/healthz`);
       assert.equal(health.status, 200);
       await health.body?.cancel();
-      const slow = fetch(`http://127.0.0.1:${proxyPort}/app/sleep?ms=1500`);
+      const slow = fetch(gw.url("/app/sleep?ms=1500"));
       await new Promise((r) => setTimeout(r, 300));
-      child.kill("SIGTERM");
+      const stopped = gw.stop("SIGTERM");
       const r = await slow;
       assert.equal(r.status, 200);
       assert.equal(await r.text(), "slept");
-      const status = await child.status;
-      assert.equal(status.code, 0);
-      lines.releaseLock();
-      await child.stderr.cancel().catch(() => {});
-      await child.stdout.cancel().catch(() => {});
+      assert.equal((await stopped).code, 0, gw.output());
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

@@ -11,17 +11,17 @@
  */
 import assert from "node:assert/strict";
 import denoJson from "../deno.json" with { type: "json" };
-import { openStore } from "../db/test_support.ts";
+import { openStore } from "./support/db_store.ts";
 import type { InstanceInput, InstancesRepo } from "../db/mod.ts";
 import { createApiApp } from "../routes/api/mod.ts";
-import { fakeLive } from "../routes/api/test_support.ts";
+import { fakeLive } from "./support/api_app.ts";
 import {
   DEFAULT_HEARTBEAT_MS,
   describeInstance,
   HEARTBEAT_MS_ENV,
   heartbeatMsFromEnv,
   startInstanceRegistry,
-} from "../src/instance_registry.ts";
+} from "../src/server/instance_registry.ts";
 import { startAjpPeer } from "./support/ajp_peer.ts";
 import { type GatewayProcess, startGatewayProcess } from "./support/gateway_process.ts";
 import { freePort } from "./support/ports.ts";

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { freePort } from "./support/ports.ts";
 import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
 import { figure } from "./support/figures.ts";
+import { denoRunArgs } from "../src/server/supervisor.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
@@ -30,12 +31,7 @@ Deno.test({
     const [port, admin] = [await freePort(), await freePort()];
     const dir = await Deno.makeTempDir();
     const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "--unstable-no-legacy-abort",
-        "--unstable-net",
-        MAIN,
+      args: denoRunArgs(MAIN, [
         "start",
         "--workers",
         "2",
@@ -49,7 +45,7 @@ Deno.test({
         "warn",
         "--proxy-pass",
         `/app ajp://127.0.0.1:${tomcat.ajpPort("ajp")}/app secret=workers-secret max=8`,
-      ],
+      ]),
       env: { AJPGATE_ADMIN_TOKEN: "workers-test-token-0123456789abcdef", RUST_BACKTRACE: "0" },
       stdout: "null",
       stderr: "piped",

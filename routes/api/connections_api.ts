@@ -10,7 +10,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { User } from "../../db/mod.ts";
-import { BackendPolicy } from "../../src/backend_policy.ts";
+import { BackendPolicy } from "../../src/proxy/backend_policy.ts";
 import { ensure, rolesOn } from "./access.ts";
 import { registerDeleteEndpoint } from "./delete_api.ts";
 import {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { PROBLEM_JSON } from "./problem.ts";
-import { openApi } from "./test_support.ts";
+import { openApi } from "../../tests/support/api_app.ts";
 
 Deno.test("createApiApp: mounted at / under another app, it keeps its problems and auth", async () => {
   await using h = await openApi();

@@ -9,7 +9,7 @@
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { cpingProbe } from "../../src/cping_test_probe.ts";
+import { cpingProbe } from "../../src/ajp/cping_probe.ts";
 import { ensure, rolesOn } from "./access.ts";
 import { connectionNameParam } from "./connection_schema.ts";
 import { ApiProblem } from "./problem.ts";

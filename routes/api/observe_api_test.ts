@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { TimeSeries } from "../../src/observe/time_series.ts";
 import { createApiApp } from "./mod.ts";
-import { openApi } from "./test_support.ts";
+import { openApi } from "../../tests/support/api_app.ts";
 
 Deno.test("POST /connections/{name}/test: CPONG time from a fresh socket, or the error", async () => {
   await using h = await openApi();

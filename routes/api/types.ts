@@ -15,7 +15,7 @@ export interface ApiDeps {
   instanceId?: string;
   /**
    * Why a user who is not a superuser may not name backend `host`:`port` (loopback, the
-   * gateway's own listeners, outside the allow-list...), or null; see src/backend_policy.ts.
+   * gateway's own listeners, outside the allow-list...), or null; see src/proxy/backend_policy.ts.
    * Default: a policy with an empty allow-list.
    */
   checkBackend?: (host: string, port: number) => Promise<string | null>;

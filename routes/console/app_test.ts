@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { openApi } from "../api/test_support.ts";
+import { openApi } from "../../tests/support/api_app.ts";
 import { createConsoleApp } from "./app.tsx";
 import { SESSION_COOKIE } from "./session.ts";
 

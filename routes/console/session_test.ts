@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { openApi } from "../api/test_support.ts";
+import { openApi } from "../../tests/support/api_app.ts";
 import { csrfFor, sameSecret, SESSION_TOKEN_NAME, Sessions, SignInError } from "./session.ts";
 
 Deno.test("sessions: sign-in issues a session token; sign-out revokes it", async () => {

@@ -6,7 +6,7 @@
  * (`--admin-host`) are accepted; everything else gets 421 Misdirected Request.
  * @module
  */
-import { parseIp } from "../backend_policy.ts";
+import { parseIp } from "../proxy/backend_policy.ts";
 
 /**
  * A predicate over the request's host name (lower-case, without port, IPv6 in brackets as

@@ -11,12 +11,7 @@
  * @module
  */
 import { DbConflictError, DbNotFoundError, type Repositories } from "../../db/mod.ts";
-
-/** The environment variable that may carry the superuser token. */
-export const ADMIN_TOKEN_ENV = "AJPGATE_ADMIN_TOKEN";
-
-/** Shortest token accepted from the environment, so a guessable one is refused. */
-export const MIN_TOKEN_LENGTH = 32;
+import { ADMIN_TOKEN_ENV, MIN_TOKEN_LENGTH } from "../config/env_names.ts";
 
 /** The user that bootstrap creates and that AJPGATE_ADMIN_TOKEN belongs to. */
 export const ADMIN_USER = "admin";

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { openStore } from "../../db/test_support.ts";
-import { ADMIN_TOKEN_ENV, bootstrapAdmin, bootstrapNotice } from "./bootstrap.ts";
+import { openStore } from "../../tests/support/db_store.ts";
+import { ADMIN_TOKEN_ENV } from "../config/env_names.ts";
+import { bootstrapAdmin, bootstrapNotice } from "./bootstrap.ts";
 
 Deno.test("bootstrapAdmin: empty database, no env: generates a token for superuser admin", async () => {
   await using s = await openStore();

@@ -12,6 +12,7 @@ import {
   type Repositories,
   SECRET_KEY_ENV,
 } from "../../db/mod.ts";
+import { DB_AUTH_TOKEN_ENV } from "./env_names.ts";
 
 /** An open store. Close it when done. */
 export interface Store {
@@ -19,9 +20,6 @@ export interface Store {
   repos: Repositories;
   close(): void;
 }
-
-/** Environment variable with the auth token of a libSQL server. */
-export const DB_AUTH_TOKEN_ENV = "AJPGATE_DB_AUTH_TOKEN";
 
 /** See module doc. `env` reads environment variables (injectable for tests). */
 export async function openStore(

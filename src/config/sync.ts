@@ -14,7 +14,7 @@ import { trimSlash } from "../proxy/route_table.ts";
 import type { GatewayRuntime } from "../proxy/runtime.ts";
 import type { ConnectionStatus, LiveView, ReadOnlyRoute } from "./live_view.ts";
 import { HttpUpstream } from "../http/http_upstream.ts";
-import { addressVerifier, BackendPolicy, guardConnector } from "../backend_policy.ts";
+import { addressVerifier, BackendPolicy, guardConnector } from "../proxy/backend_policy.ts";
 import type { Connector } from "../ajp/ajp_upstream.ts";
 import { poolKey, toAjpSettings, toHttpSettings } from "./stored_settings.ts";
 

@@ -4,8 +4,8 @@
  * token; warnings are collected instead of printed.
  * @module
  */
-import { parseStartOptions } from "../../src/config/cli.ts";
-import { type Gateway, type GatewayHooks, startGateway } from "../../routes/serve.ts";
+import { parseStartOptions } from "../../src/cli/start_options.ts";
+import { type Gateway, type GatewayHooks, startGateway } from "../../src/server/gateway.ts";
 import { Logger, type LogLevel, memorySink } from "../../src/observe/log.ts";
 
 /** The superuser token every test gateway is bootstrapped with. */

@@ -3,6 +3,7 @@
  * two gateways sharing one database, or a gateway that a signal stops.
  * @module
  */
+import { denoRunArgs } from "../../src/server/supervisor.ts";
 
 const REPO_ROOT = new URL("../../", import.meta.url).pathname;
 const MAIN = `${REPO_ROOT}main.ts`;
@@ -40,8 +41,8 @@ export interface GatewayProcess extends AsyncDisposable {
 }
 
 /**
- * Spawns `deno run -A main.ts start --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 --db URL`
- * and waits for the line that names both ports. Throws with the process's output if it exits
+ * Spawns `deno run main.ts start --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 --db URL`
+ * (with the flags and permissions of the `start` task) and waits for the line that names both ports. Throws with the process's output if it exits
  * or stays silent past the timeout (and kills it then).
  *
  * @example
@@ -61,18 +62,16 @@ export async function startGatewayProcess(
   const child = new Deno.Command(command, {
     args: [
       ...prefix,
-      "run",
-      "--unstable-no-legacy-abort",
-      "-A",
-      MAIN,
-      "start",
-      "--listen",
-      "127.0.0.1:0",
-      "--admin-listen",
-      "127.0.0.1:0",
-      "--db",
-      options.db,
-      ...(options.args ?? []),
+      ...denoRunArgs(MAIN, [
+        "start",
+        "--listen",
+        "127.0.0.1:0",
+        "--admin-listen",
+        "127.0.0.1:0",
+        "--db",
+        options.db,
+        ...(options.args ?? []),
+      ]),
     ],
     cwd: REPO_ROOT,
     env: {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { runAdminCli } from "./admin_cli.ts";
-import { ConfigError } from "./proxy_pass.ts";
-import { openStore } from "./store.ts";
+import { ConfigError } from "../config/proxy_pass.ts";
+import { openStore } from "../config/store.ts";
 
 const noEnv = () => undefined;
 

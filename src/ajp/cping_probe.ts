@@ -4,7 +4,7 @@
  * never throws: the answer says how long it took or exactly what went wrong.
  * @module
  */
-import { CPING_PACKET, CPONG_PACKET } from "../codec/cping.ts";
+import { CPING_PACKET, CPONG_PACKET } from "../../codec/cping.ts";
 
 /** The outcome of one probe. */
 export type CpingResult =

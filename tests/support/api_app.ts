@@ -1,6 +1,6 @@
 /**
  * Test helpers for the management API: a fake LiveView, and the API app over an
- * in-memory store with a superuser token. Not part of the public API.
+ * in-memory store with a superuser token.
  * @module
  */
 import {
@@ -10,8 +10,8 @@ import {
   openDatabase,
 } from "../../db/mod.ts";
 import type { ConnectionStatus, LiveView, ReadOnlyRoute } from "../../src/config/live_view.ts";
-import { BackendPolicy } from "../../src/backend_policy.ts";
-import { createApiApp } from "./mod.ts";
+import { BackendPolicy } from "../../src/proxy/backend_policy.ts";
+import { createApiApp } from "../../routes/api/mod.ts";
 
 /** A LiveView that records what the API asked of it. */
 export interface FakeLive extends LiveView {

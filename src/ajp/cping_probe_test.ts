@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cpingProbe } from "./cping_test_probe.ts";
+import { cpingProbe } from "./cping_probe.ts";
 
 /** A one-shot peer on 127.0.0.1 that reads CPING and answers `reply` (or stays silent). */
 function peer(reply: Uint8Array | null, closeAfter = true) {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { START_OPTION_NAMES } from "./cli.ts";
+import { START_OPTION_NAMES } from "./start_options.ts";
 import { cliHelp, START_OPTIONS, startHelp, wantsHelp, wantsVersion } from "./help.ts";
 
 Deno.test("start --help lists every option start accepts, with default and environment name", () => {

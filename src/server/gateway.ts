@@ -4,33 +4,31 @@
  * exchanges in flight finish up to a grace period, close pools and the store).
  * @module
  */
-import { adminHostCheck } from "../src/auth/admin_host.ts";
-import { bootstrapAdmin, bootstrapNotice } from "../src/auth/bootstrap.ts";
-import { BackendPolicy, resolveHost } from "../src/backend_policy.ts";
-import type { ClientInfo } from "../src/proxy/client_info.ts";
-import type { Connector } from "../src/ajp/ajp_upstream.ts";
-import type { StartOptions } from "../src/config/cli.ts";
-import { openStore, type Store } from "../src/config/store.ts";
-import { ConfigSync } from "../src/config/sync.ts";
-import { GatewayRuntime } from "../src/proxy/runtime.ts";
-import { GatewayMetrics } from "../src/observe/gateway_metrics.ts";
-import { bufferedSink, Logger } from "../src/observe/log.ts";
-import { TimeSeries } from "../src/observe/time_series.ts";
-import type { Route } from "../src/proxy/route_table.ts";
+import { adminHostCheck } from "../auth/admin_host.ts";
+import { bootstrapAdmin, bootstrapNotice } from "../auth/bootstrap.ts";
+import { BackendPolicy, resolveHost } from "../proxy/backend_policy.ts";
+import type { ClientInfo } from "../proxy/client_info.ts";
+import type { Connector } from "../ajp/ajp_upstream.ts";
+import type { StartOptions } from "../cli/start_options.ts";
+import { openStore, type Store } from "../config/store.ts";
+import { ConfigSync } from "../config/sync.ts";
+import { ADMIN_TOKEN_ENV } from "../config/env_names.ts";
+import { GatewayRuntime } from "../proxy/runtime.ts";
+import { GatewayMetrics } from "../observe/gateway_metrics.ts";
+import { bufferedSink, Logger } from "../observe/log.ts";
+import { TimeSeries } from "../observe/time_series.ts";
+import type { Route } from "../proxy/route_table.ts";
 import {
   describeInstance,
   heartbeatMsFromEnv,
   startInstanceRegistry,
-} from "../src/instance_registry.ts";
-import { startTlsFront, type TlsFront } from "../src/tls/mod.ts";
-import { describeBindError, type ListenerName } from "../src/listen_error.ts";
-import { type CheckResult, createAdminApp } from "./admin.ts";
-import { createConsoleApp } from "./console/mod.ts";
-import { createProxyApp } from "./proxy.ts";
-import { type Http1Server, serveHttp1 } from "../src/http1/mod.ts";
-
-/** Environment variable with a superuser token that always works (see src/auth/bootstrap.ts). */
-export const ADMIN_TOKEN_ENV = "AJPGATE_ADMIN_TOKEN";
+} from "./instance_registry.ts";
+import { startTlsFront, type TlsFront } from "../tls/mod.ts";
+import { describeBindError, type ListenerName } from "./listen_error.ts";
+import { type CheckResult, createAdminApp } from "../../routes/admin.ts";
+import { createConsoleApp } from "../../routes/console/mod.ts";
+import { createProxyApp } from "../../routes/proxy.ts";
+import { type Http1Server, serveHttp1 } from "../http1/mod.ts";
 
 /** A running gateway. */
 export interface Gateway {
@@ -194,7 +192,7 @@ export async function startGateway(
     // The API (zod, OpenAPI) is loaded on its first request: about 7 MiB less idle RSS.
     let api: Promise<{ fetch(req: Request): Response | Promise<Response> }> | undefined;
     adminApp.all("/api/v1/*", async (c) => {
-      api ??= import("./api/mod.ts").then((m) =>
+      api ??= import("../../routes/api/mod.ts").then((m) =>
         m.createApiApp({
           repos: store.repos,
           live: sync,

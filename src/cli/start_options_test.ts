@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { parseListen, parseStartOptions } from "./cli.ts";
-import { ConfigError } from "./proxy_pass.ts";
+import { parseListen, parseStartOptions } from "./start_options.ts";
+import { ConfigError } from "../config/proxy_pass.ts";
 
 const noEnv = () => undefined;
 

@@ -13,7 +13,7 @@
  * resolves elsewhere (DNS rebinding) is caught too.
  * @module
  */
-import type { Connector } from "./ajp/ajp_upstream.ts";
+import type { Connector } from "../ajp/ajp_upstream.ts";
 
 /** A parsed IP address: 4 or 16 bytes. IPv4-mapped IPv6 addresses are kept as IPv4. */
 export type IpBytes = Uint8Array;

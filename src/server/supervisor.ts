@@ -16,6 +16,30 @@ export interface WorkerCommand {
   args: string[];
 }
 
+/**
+ * `deno run` arguments that run `main` (a path to main.ts) with `args`, with the flags and
+ * permissions of the `start` task. Tests and benchmarks start the gateway process with it
+ * too, so that they run what production runs.
+ */
+export function denoRunArgs(main: string, args: readonly string[]): string[] {
+  return [
+    "run",
+    // a small young generation keeps RSS low while bodies stream (measured in bench/)
+    "--v8-flags=--max-semi-space-size=2",
+    "--unstable-no-legacy-abort",
+    "--unstable-net",
+    "--allow-net",
+    "--allow-read",
+    "--allow-write",
+    "--allow-env",
+    "--allow-sys",
+    "--allow-ffi",
+    "--allow-run",
+    main,
+    ...args,
+  ];
+}
+
 /** The command that re-runs this program (`deno run ... main.ts` or a compiled binary). */
 export function selfCommand(startArgs: string[]): WorkerCommand {
   const exec = Deno.execPath();
@@ -23,23 +47,7 @@ export function selfCommand(startArgs: string[]): WorkerCommand {
   if (!isDeno) return { command: exec, args: ["start", ...startArgs] };
   return {
     command: exec,
-    args: [
-      "run",
-      // a small young generation keeps RSS low while bodies stream (measured in bench/)
-      "--v8-flags=--max-semi-space-size=2",
-      "--unstable-no-legacy-abort",
-      "--unstable-net",
-      "--allow-net",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys",
-      "--allow-ffi",
-      "--allow-run",
-      new URL(Deno.mainModule).pathname,
-      "start",
-      ...startArgs,
-    ],
+    args: denoRunArgs(new URL(Deno.mainModule).pathname, ["start", ...startArgs]),
   };
 }
 
@@ -71,7 +79,7 @@ export async function superviseWorkers(
   const spawn = (index: number): Worker => {
     const child = new Deno.Command(cmd.command, {
       args: cmd.args,
-      env: { [WORKER_OF_ENV]: String(n), AJPGATE_WORKER_INDEX: String(index) },
+      env: { [WORKER_OF_ENV]: String(n) },
       stdin: "null",
       stdout: "inherit",
       stderr: "piped",

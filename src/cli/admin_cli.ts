@@ -8,10 +8,20 @@
  * @module
  */
 import { parseDbUrl } from "../../db/db_url.ts";
-import { ConfigError } from "./proxy_pass.ts";
-import { openStore } from "./store.ts";
+import { ConfigError } from "../config/proxy_pass.ts";
+import { openStore } from "../config/store.ts";
+import { type FlagSpec, parseFlags } from "./parse_flags.ts";
 
 const DEFAULT_DB = "file:./data/ajpgate.db";
+
+/** The flags of every command. */
+const FLAGS: FlagSpec = {
+  db: { type: "string" },
+  name: { type: "string" },
+  superuser: { type: "boolean" },
+  json: { type: "boolean" },
+  create: { type: "boolean" },
+};
 
 /** Each command and how many words (names, ids) follow it. */
 const COMMANDS: Record<string, number> = {
@@ -30,19 +40,7 @@ export async function runAdminCli(
   env: (name: string) => string | undefined,
   out: (line: string) => void,
 ): Promise<number> {
-  const words: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "--superuser" || a === "--json" || a === "--create") flags.set(a.slice(2), true);
-    else if (a === "--db" || a === "--name") {
-      const v = args[++i];
-      if (v === undefined) throw new ConfigError(`option "${a}" needs a value`);
-      flags.set(a.slice(2), v);
-    } else if (a.startsWith("--")) {
-      throw new ConfigError(`unknown option "${a}"; see: ajpgate cli --help`);
-    } else words.push(a);
-  }
+  const { values, positionals: words } = parseFlags(args, FLAGS, true, "; see: ajpgate cli --help");
   const command = words.slice(0, 2).join(" ");
   if (!Object.hasOwn(COMMANDS, command)) {
     throw new ConfigError(`unknown command "${words.join(" ")}"; see: ajpgate cli --help`);
@@ -55,9 +53,9 @@ export async function runAdminCli(
       }; see: ajpgate cli ${words[0]} --help`,
     );
   }
-  const db = (flags.get("db") as string | undefined) ?? env("AJPGATE_DB") ?? DEFAULT_DB;
-  await requireExisting(db, flags.has("create"));
-  const json = flags.has("json");
+  const db = (values.db as string | undefined) ?? env("AJPGATE_DB") ?? DEFAULT_DB;
+  await requireExisting(db, values.create === true);
+  const json = values.json === true;
   const store = await openStore(db, env);
   const [arg, second] = operands;
   try {
@@ -65,7 +63,7 @@ export async function runAdminCli(
       case "user add": {
         const user = await store.repos.users.create({
           name: arg,
-          superuser: flags.has("superuser"),
+          superuser: values.superuser === true,
         }, "cli");
         out(`created user ${user.name}${user.superuser ? " (superuser)" : ""}`);
         return 0;
@@ -80,7 +78,7 @@ export async function runAdminCli(
         return 0;
       }
       case "token create": {
-        const name = (flags.get("name") as string | undefined) ?? "cli";
+        const name = (values.name as string | undefined) ?? "cli";
         const { token } = await store.repos.users.createToken(arg, name, "cli");
         out(token);
         return 0;

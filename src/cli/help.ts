@@ -4,7 +4,7 @@
  * `wantsHelp` and `wantsVersion` recognise every form a user types.
  * @module
  */
-import { envName } from "./cli.ts";
+import { envName } from "./start_options.ts";
 
 /** One `start` option: its name, value placeholder, default (as text) and meaning. */
 export interface OptionDoc {

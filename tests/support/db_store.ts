@@ -1,11 +1,11 @@
 /**
  * Test helpers for db/: a temporary directory removed on dispose, and an opened
- * in-memory store with repositories. Not part of the public API.
+ * in-memory store with repositories.
  * @module
  */
-import { openDatabase } from "./open.ts";
-import { createRepositories, type RepositoryOptions } from "./repositories.ts";
-import { createSecretBox } from "./secret_box.ts";
+import { openDatabase } from "../../db/open.ts";
+import { createRepositories, type RepositoryOptions } from "../../db/repositories.ts";
+import { createSecretBox } from "../../db/secret_box.ts";
 
 /** A fresh temporary directory, removed with everything in it on dispose. */
 export async function tempDir(): Promise<{ path: string } & AsyncDisposable> {

@@ -9,9 +9,9 @@
  * never thrown. At most one is in flight: a tick that finds the last still running skips.
  * @module
  */
-import denoJson from "../deno.json" with { type: "json" };
-import type { InstanceInput, InstancesRepo } from "../db/mod.ts";
-import { hostPort } from "./proxy/host_port.ts";
+import denoJson from "../../deno.json" with { type: "json" };
+import type { InstanceInput, InstancesRepo } from "../../db/mod.ts";
+import { hostPort } from "../proxy/host_port.ts";
 
 /** Environment variable overriding the heartbeat interval in ms (tests use a short one). */
 export const HEARTBEAT_MS_ENV = "AJPGATE_HEARTBEAT_MS";

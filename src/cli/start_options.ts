@@ -5,8 +5,9 @@
  * @module
  */
 import { LOG_LEVELS, type LogLevel } from "../observe/log.ts";
-import { parseCidr } from "../backend_policy.ts";
-import { ConfigError, parseProxyPass, type ProxyPass } from "./proxy_pass.ts";
+import { parseCidr } from "../proxy/backend_policy.ts";
+import { ConfigError, parseProxyPass, type ProxyPass } from "../config/proxy_pass.ts";
+import { type FlagSpec, parseFlags } from "./parse_flags.ts";
 
 /** `:memory:` databases are private to one process; anything else may be shared. */
 function parseDbUrlKind(url: string): "memory" | "shared" {
@@ -103,6 +104,11 @@ const REPEATED = ["proxy-pass"] as const;
 /** Every option name `start` accepts (without the dashes). */
 export const START_OPTION_NAMES: readonly string[] = [...SINGLE, ...REPEATED];
 
+const FLAGS: FlagSpec = Object.fromEntries([
+  ...SINGLE.map((name) => [name, { type: "string" }]),
+  ...REPEATED.map((name) => [name, { type: "string", multiple: true }]),
+]);
+
 /** Parses `HOST:PORT` (IPv6 in brackets). Port 0 picks a free port. */
 export function parseListen(flag: string, value: string): ListenAddress {
   const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]*):([0-9]{1,5})$/.exec(value);
@@ -127,34 +133,10 @@ export function parseStartOptions(
   env: (name: string) => string | undefined,
   readFile?: (path: string) => string,
 ): StartOptions {
-  const single = new Map<string, string>();
-  const repeated = new Map<string, string[]>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (!arg.startsWith("--")) throw new ConfigError(`unexpected argument "${arg}"`);
-    let name = arg.slice(2);
-    let value: string | undefined;
-    const eq = name.indexOf("=");
-    if (eq >= 0) {
-      value = name.slice(eq + 1);
-      name = name.slice(0, eq);
-    }
-    const known = (SINGLE as readonly string[]).includes(name) ||
-      (REPEATED as readonly string[]).includes(name);
-    if (!known) throw new ConfigError(`unknown option "--${name}"`);
-    if (value === undefined) {
-      value = args[++i];
-      if (value === undefined) throw new ConfigError(`option "--${name}" needs a value`);
-    }
-    if ((REPEATED as readonly string[]).includes(name)) {
-      repeated.set(name, [...(repeated.get(name) ?? []), value]);
-    } else {
-      single.set(name, value);
-    }
-  }
+  const { values } = parseFlags(args, FLAGS, false);
   const get = (name: (typeof SINGLE)[number]) =>
-    single.get(name) ?? env(envName(name)) ?? DEFAULTS[name];
-  const proxyPassSpecs = repeated.get("proxy-pass") ??
+    (values[name] as string | undefined) ?? env(envName(name)) ?? DEFAULTS[name];
+  const proxyPassSpecs = (values["proxy-pass"] as string[] | undefined) ??
     (env(envName("proxy-pass")) ?? "").split("\n").filter((s) => s.trim() !== "");
   const proxyPass = proxyPassSpecs.map((spec) => parseProxyPass(spec, { env, readFile }));
   const seen = new Map<string, string>();

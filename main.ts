@@ -36,7 +36,8 @@ async function start(args: string[]): Promise<number> {
     // Loaded here, not at the top: a --workers supervisor never serves, and without the
     // server, the database driver and the API it stays a small process.
     const { startGateway } = await import("./src/server/gateway.ts");
-    gateway = await startGateway(options, { workerOf: workerOf || undefined });
+    const { gatewayApps } = await import("./routes/mod.ts");
+    gateway = await startGateway(options, gatewayApps, { workerOf: workerOf || undefined });
   } catch (err) {
     console.error(`ajpgate: cannot start: ${err instanceof Error ? err.message : String(err)}`);
     return 1;

@@ -7,13 +7,9 @@
  * @module
  */
 import { Hono } from "hono";
+import type { CheckResult } from "../src/server/apps.ts";
 
-/** One readiness check: passing, or failing with the reason. Always this one shape. */
-export interface CheckResult {
-  ok: boolean;
-  /** Why it fails; absent when `ok`. */
-  error?: string;
-}
+export type { CheckResult };
 
 /** What the admin app reads. */
 export interface AdminDeps {

@@ -22,34 +22,14 @@ import {
 } from "../src/proxy/request_target.ts";
 import type { GatewayRuntime } from "../src/proxy/runtime.ts";
 import type { UpstreamRequest } from "../src/proxy/upstream.ts";
+import type { ProxyBindings, ProxyLimits } from "../src/server/apps.ts";
 
 /** Per-request bindings the server passes to `app.fetch`. */
 export interface ProxyEnv {
-  Bindings: {
-    client: ClientInfo;
-    /**
-     * From the plain listener: the target's path and query as sent, the method (a fetch
-     * Request refuses TRACE and CONNECT), and the body as framed on the wire (on any method,
-     * which a fetch Request cannot carry for GET and HEAD).
-     */
-    http1?: {
-      target: string;
-      method: string;
-      body: ReadableStream<Uint8Array> | null;
-      signal: () => AbortSignal;
-    };
-  };
+  Bindings: ProxyBindings;
 }
 
-/** Request limits of the proxy path. */
-export interface ProxyLimits {
-  /** More request header fields are answered 431. Default 100 (Tomcat's maxHeaderCount). */
-  maxHeaders: number;
-  /** Bodies up to this size are read before a backend socket is taken. Default 64 KiB. */
-  preReadBytes: number;
-  /** A body that makes no progress for this long during that read gets 408. Default 60 s. */
-  bodyTimeoutMs: number;
-}
+export type { ProxyLimits };
 
 const DEFAULT_LIMITS: ProxyLimits = {
   maxHeaders: 100,

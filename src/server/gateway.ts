@@ -25,9 +25,7 @@ import {
 } from "./instance_registry.ts";
 import { startTlsFront, type TlsFront } from "../tls/mod.ts";
 import { describeBindError, type ListenerName } from "./listen_error.ts";
-import { type CheckResult, createAdminApp } from "../../routes/admin.ts";
-import { createConsoleApp } from "../../routes/console/mod.ts";
-import { createProxyApp } from "../../routes/proxy.ts";
+import type { CheckResult, GatewayApps } from "./apps.ts";
 import { type Http1Server, serveHttp1 } from "../http1/mod.ts";
 
 /** A running gateway. */
@@ -89,6 +87,7 @@ async function backendPolicyOf(options: StartOptions): Promise<BackendPolicy> {
 /** See module doc. */
 export async function startGateway(
   options: StartOptions,
+  apps: GatewayApps,
   hooks: GatewayHooks = {},
 ): Promise<Gateway> {
   const env = hooks.env ?? ((name: string) => Deno.env.get(name));
@@ -120,7 +119,7 @@ export async function startGateway(
   try {
     await sync.start();
     let ready = false;
-    const proxyApp = createProxyApp(runtime, (rec) => {
+    const proxyApp = apps.proxy(runtime, (rec) => {
       metrics.record(rec);
       series.record(rec);
       if (accessLog) log.info("access", { ...rec });
@@ -171,7 +170,7 @@ export async function startGateway(
     }
     const proxyAddr: Deno.NetAddr = tlsFront ? { transport: "tcp", ...tlsFront.addr } : proxy!.addr;
     policy.addListener(proxyAddr.hostname, proxyAddr.port);
-    const adminApp = createAdminApp({
+    const adminApp = apps.management({
       hostAllowed: adminHostCheck(options.adminListen.hostname, options.adminHosts),
       ready: () => ready,
       metrics: () => metrics.render(),
@@ -188,25 +187,12 @@ export async function startGateway(
           : { ok: false, error: "no route is configured" };
         return checks;
       },
+      repos: store.repos,
+      live: sync,
+      instanceId,
+      checkBackend: (host, port) => policy.check(host, port),
+      series,
     });
-    // The API (zod, OpenAPI) is loaded on its first request: about 7 MiB less idle RSS.
-    let api: Promise<{ fetch(req: Request): Response | Promise<Response> }> | undefined;
-    adminApp.all("/api/v1/*", async (c) => {
-      api ??= import("../../routes/api/mod.ts").then((m) =>
-        m.createApiApp({
-          repos: store.repos,
-          live: sync,
-          instanceId,
-          checkBackend: (host, port) => policy.check(host, port),
-          series,
-        })
-      );
-      return (await api).fetch(c.req.raw);
-    });
-    adminApp.route(
-      "/",
-      createConsoleApp({ repos: store.repos, api: (req) => Promise.resolve(adminApp.fetch(req)) }),
-    );
     admin = bind(
       { what: "management listener", flag: "--admin-listen", ...options.adminListen },
       () =>
@@ -215,7 +201,7 @@ export async function startGateway(
           port: options.adminListen.port,
           reusePort: share > 1,
           onListen: () => {},
-        }, adminApp.fetch),
+        }, (req) => adminApp.fetch(req, undefined)),
     );
     policy.addListener(admin.addr.hostname, admin.addr.port);
     // Only now that both listeners are bound: a token printed "once" by a start that then

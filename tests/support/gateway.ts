@@ -6,6 +6,7 @@
  */
 import { parseStartOptions } from "../../src/cli/start_options.ts";
 import { type Gateway, type GatewayHooks, startGateway } from "../../src/server/gateway.ts";
+import { gatewayApps } from "../../routes/mod.ts";
 import { Logger, type LogLevel, memorySink } from "../../src/observe/log.ts";
 
 /** The superuser token every test gateway is bootstrapped with. */
@@ -48,7 +49,7 @@ export async function startTestGateway(
   const env: Record<string, string> = { AJPGATE_ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...options.env };
   const warnings: string[] = [];
   const sink = memorySink();
-  const gw = await startGateway(parseStartOptions(args, () => undefined), {
+  const gw = await startGateway(parseStartOptions(args, () => undefined), gatewayApps, {
     warn: (m) => warnings.push(m),
     log: new Logger(options.logLevel ?? "info", sink),
     env: (name) => env[name],

@@ -26,7 +26,8 @@ import { startTlsFront, type TlsFront } from "../src/tls/mod.ts";
 import { describeBindError, type ListenerName } from "../src/listen_error.ts";
 import { type CheckResult, createAdminApp } from "./admin.ts";
 import { createConsoleApp } from "./console/mod.ts";
-import { createProxyApp } from "./proxy.ts";
+import { createProxyApp, createProxyHandler } from "./proxy.ts";
+import type { AccessRecord } from "../src/observe/access_trace.ts";
 import { type Http1Server, serveHttp1 } from "../src/http1/mod.ts";
 
 /** Environment variable with a superuser token that always works (see src/auth/bootstrap.ts). */
@@ -122,14 +123,15 @@ export async function startGateway(
   try {
     await sync.start();
     let ready = false;
-    const proxyApp = createProxyApp(runtime, (rec) => {
+    const access = (rec: AccessRecord) => {
       metrics.record(rec);
       series.record(rec);
       if (accessLog) log.info("access", { ...rec });
-    }, options.limits);
-    const serveProxy = (req: Request, client: ClientInfo) =>
-      Promise.resolve(proxyApp.fetch(req, { client }));
+    };
     if (options.tls) {
+      const proxyApp = createProxyApp(runtime, access, options.limits);
+      const serveProxy = (req: Request, client: ClientInfo) =>
+        Promise.resolve(proxyApp.fetch(req, { client }));
       // Deno.serve over TLS, or node:tls when clients must present a certificate
       tlsFront = await startTlsFront({
         hostname: options.listen.hostname,
@@ -143,6 +145,7 @@ export async function startGateway(
     } else {
       // Our own HTTP/1.1 server: Deno.serve has no head/idle timeouts, no connection cap,
       // and its accept loop ends the process on EMFILE (src/http1/server.ts).
+      const handle = createProxyHandler(runtime, access, options.limits);
       proxy = bind(proxyListener, () =>
         serveHttp1({
           hostname: options.listen.hostname,
@@ -150,26 +153,23 @@ export async function startGateway(
           reusePort: share > 1,
           warn,
           ...options.limits,
-        }, (req, info) => {
-          const client: ClientInfo = {
-            remoteAddr: info.remoteAddr.hostname,
-            remotePort: info.remoteAddr.port,
-            localAddr: info.localAddr.hostname,
-            localPort: info.localAddr.port,
-            isSsl: false,
-          };
-          return Promise.resolve(
-            proxyApp.fetch(req, {
-              client,
-              http1: {
-                target: info.target,
-                method: info.method,
-                body: info.body,
-                signal: info.signal,
-              },
-            }),
-          );
-        }));
+        }, (req) =>
+          handle({
+            method: req.method,
+            target: req.target,
+            headers: req.headers,
+            body: req.body,
+            signal: req.signal,
+            client: {
+              remoteAddr: req.remoteAddr.hostname,
+              remotePort: req.remoteAddr.port,
+              localAddr: req.localAddr.hostname,
+              localPort: req.localAddr.port,
+              isSsl: false,
+            },
+            // the listener checked Host, the target's authority and the header count
+            url: null,
+          })));
     }
     const proxyAddr: Deno.NetAddr = tlsFront ? { transport: "tcp", ...tlsFront.addr } : proxy!.addr;
     policy.addListener(proxyAddr.hostname, proxyAddr.port);

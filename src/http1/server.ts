@@ -305,6 +305,43 @@ class Connection {
     await this.reader.write(bytes, 5000).catch(() => {});
   }
 
+  // The running exchange's abort state; the functions below are made once per connection
+  // rather than per request.
+  private running = false;
+  /** Made on demand: most exchanges end before anyone asks for the signal. */
+  private abort: AbortController | null = null;
+  private abortReason: GatewayError | null = null;
+
+  private abortExchange(reason: GatewayError) {
+    this.abortReason ??= reason;
+    this.abort?.abort(reason);
+  }
+
+  /** The running exchange's abort signal. */
+  private readonly signal = (): AbortSignal => {
+    if (!this.abort) {
+      this.abort = new AbortController();
+      if (this.abortReason) this.abort.abort(this.abortReason);
+    }
+    return this.abort.signal;
+  };
+
+  /**
+   * A client that closes while its request runs aborts the backend exchange once it has
+   * waited on the backend a while (a half-close looks the same on the wire and is treated
+   * the same, as nginx does); watched once the body is read, as data that arrives
+   * meanwhile is kept for the next request.
+   */
+  private readonly watchClient = () => {
+    this.reader.watch(this.limits.maxHeadBytes).then(this.onWatched);
+  };
+
+  private readonly onWatched = (more: boolean) => {
+    if (!more && this.running) {
+      this.abortExchange(new GatewayError("client_aborted", "client went away"));
+    }
+  };
+
   /** Runs one request; true when the connection can carry another. */
   private async exchange(head: RequestHead): Promise<boolean> {
     let built: ReturnType<Connection["buildRequest"]>;
@@ -316,42 +353,22 @@ class Connection {
       return false;
     }
     const { request, framing, keepAlive } = built;
-    // Made on demand: most exchanges end before anyone asks for the signal.
-    let abort: AbortController | null = null;
-    let abortReason: GatewayError | null = null;
-    const abortExchange = (reason: GatewayError) => {
-      abortReason ??= reason;
-      abort?.abort(reason);
-    };
-    request.signal = () => {
-      if (!abort) {
-        abort = new AbortController();
-        if (abortReason) abort.abort(abortReason);
-      }
-      return abort.signal;
-    };
-    // A client that closes while its request runs aborts the backend exchange once it has
-    // waited on the backend a while (a half-close looks the same on the wire and is treated
-    // the same, as nginx does); watched once the body is read, as data that arrives
-    // meanwhile is kept for the next request.
-    let running = true;
-    const watchClient = () => {
-      this.reader.watch(this.limits.maxHeadBytes).then((more) => {
-        if (!more && running) abortExchange(new GatewayError("client_aborted", "client went away"));
-      });
-    };
+    this.running = true;
+    this.abort = null;
+    this.abortReason = null;
+    request.signal = this.signal;
     let body: ReturnType<typeof requestBody> | null = null;
     if (framing !== null && !("length" in framing && framing.length === 0)) {
       const expects = built.expect !== null && built.expect.toLowerCase() === "100-continue";
       body = requestBody(this.reader, framing, {
         timeoutMs: this.limits.bodyTimeoutMs,
-        onEnd: () => watchClient(),
+        onEnd: this.watchClient,
         beforeFirstRead: expects && head.minor === 1
           ? () => this.reader.write(CONTINUE, this.limits.bodyTimeoutMs)
           : undefined,
       });
       request.body = body.stream;
-    } else watchClient();
+    } else this.watchClient();
     let res: Response;
     try {
       res = await this.handler(request);
@@ -361,7 +378,7 @@ class Connection {
         : new GatewayError("internal", "internal gateway error");
       res = e.toResponse();
     }
-    running = false;
+    this.running = false;
     // Even after the client's EOF the answer is written: a half-closed client can read it
     // (a gone one makes the write fail, which ends the response as aborted).
     const outcome = await writeResponse(this.reader, res, {
@@ -371,7 +388,7 @@ class Connection {
       writeTimeoutMs: this.limits.bodyTimeoutMs,
     });
     if (outcome === "failed") {
-      abortExchange(new GatewayError("client_aborted", "client went away"));
+      this.abortExchange(new GatewayError("client_aborted", "client went away"));
       return false;
     }
     return outcome === "keep";

@@ -7,7 +7,7 @@
 import type { GatewayApps, ManagementDeps } from "../src/server/apps.ts";
 import { createAdminApp } from "./admin.ts";
 import { createConsoleApp } from "./console/mod.ts";
-import { createProxyApp } from "./proxy.ts";
+import { createProxyApp, createProxyHandler } from "./proxy.ts";
 
 /** The management listener's app: health, readiness, metrics, `/api/v1` and the console. */
 function createManagementApp(deps: ManagementDeps) {
@@ -35,6 +35,7 @@ function createManagementApp(deps: ManagementDeps) {
 
 /** See module doc. */
 export const gatewayApps: GatewayApps = {
-  proxy: (runtime, access, limits) => createProxyApp(runtime, access, limits),
+  proxyApp: (runtime, access, limits) => createProxyApp(runtime, access, limits),
+  proxyHandler: (runtime, access, limits) => createProxyHandler(runtime, access, limits),
   management: (deps) => createManagementApp(deps),
 };

@@ -1,14 +1,13 @@
 /**
- * The proxy listener's Hono app: one catch-all handler that reads top to bottom: check the
- * target, route it, decide the body's framing, make the one request object and hand it to
- * the route's connection or balancer (`send`). No other middleware on this path; failures
+ * The proxy listener's one handler (and a Hono app over it for the TLS listener), which
+ * reads top to bottom: check the target, route it, decide the body's framing, make the one
+ * request object and hand it to the route's connection or balancer (`send`). No other middleware on this path; failures
  * become short plain-text answers in one place (`asGatewayError`), and each request is
  * traced for the access log and metrics when a sink is given.
  * @module
  */
 import { Hono } from "hono";
 import { BodySource } from "../src/proxy/body_source.ts";
-import type { ClientInfo } from "../src/proxy/client_info.ts";
 import { asGatewayError, GatewayError } from "../src/proxy/errors.ts";
 import { requestBodyLength } from "../src/proxy/header_rules.ts";
 import { PRE_READ_DEFAULT, preRead } from "../src/proxy/pre_read.ts";
@@ -22,14 +21,14 @@ import {
 } from "../src/proxy/request_target.ts";
 import type { GatewayRuntime } from "../src/proxy/runtime.ts";
 import type { UpstreamRequest } from "../src/proxy/upstream.ts";
-import type { ProxyBindings, ProxyLimits } from "../src/server/apps.ts";
+import type { ProxyBindings, ProxyLimits, ProxyRequest } from "../src/server/apps.ts";
 
 /** Per-request bindings the server passes to `app.fetch`. */
 export interface ProxyEnv {
   Bindings: ProxyBindings;
 }
 
-export type { ProxyLimits };
+export type { ProxyLimits, ProxyRequest };
 
 const DEFAULT_LIMITS: ProxyLimits = {
   maxHeaders: 100,
@@ -40,31 +39,44 @@ const DEFAULT_LIMITS: ProxyLimits = {
 /** Receives each finished request (access log, metrics). */
 export type AccessSink = (record: AccessRecord) => void;
 
-/** Builds the proxy app over a runtime. */
+/** Builds the proxy app over a runtime, for listeners that hand over a fetch `Request`. */
 export function createProxyApp(
   runtime: GatewayRuntime,
   access?: AccessSink,
   limits: ProxyLimits = DEFAULT_LIMITS,
 ): Hono<ProxyEnv> {
+  const handle = createProxyHandler(runtime, access, limits);
   const app = new Hono<ProxyEnv>();
-  const nextId = requestIdSource();
-  app.all("*", async (c) => {
+  app.all("*", (c) => {
     const req = c.req.raw;
-    const http1 = c.env.http1;
-    const target = splitTarget(http1 ? http1.target : req.url);
-    const client = c.env.client;
+    return handle({
+      method: req.method,
+      target: req.url,
+      headers: req.headers,
+      body: req.body,
+      signal: () => req.signal,
+      client: c.env.client,
+      url: req.url,
+    });
+  });
+  return app;
+}
+
+/** Builds the proxy path's one handler: route, trace and send a {@link ProxyRequest}. */
+export function createProxyHandler(
+  runtime: GatewayRuntime,
+  access?: AccessSink,
+  limits: ProxyLimits = DEFAULT_LIMITS,
+): (req: ProxyRequest) => Promise<Response> {
+  const nextId = requestIdSource();
+  return async (req) => {
+    const target = splitTarget(req.target);
     const trace = access
-      ? new AccessTrace(
-        nextId(),
-        http1?.method ?? req.method,
-        target.path,
-        client.remoteAddr,
-        access,
-      )
+      ? new AccessTrace(nextId(), req.method, target.path, req.client.remoteAddr, access)
       : undefined;
     let res: Response;
     try {
-      res = await proxy(runtime, req, http1, target, client, limits, trace);
+      res = await proxy(runtime, req, target, limits, trace);
     } catch (err) {
       const gatewayError = asGatewayError(err, runtime.warn);
       res = gatewayError.toResponse(trace?.requestId ?? nextId());
@@ -79,24 +91,20 @@ export function createProxyApp(
       if (res.body === null) trace.done("ok");
     }
     return res;
-  });
-  return app;
+  };
 }
 
 /** Routes one request and hands it to its connection or balancer. */
 async function proxy(
   runtime: GatewayRuntime,
-  req: Request,
-  http1: ProxyEnv["Bindings"]["http1"],
+  req: ProxyRequest,
   target: RequestTarget,
-  client: ClientInfo,
   limits: ProxyLimits,
   trace: AccessTrace | undefined,
 ): Promise<Response> {
   assertNoHiddenDotSegments(target.path);
   let headers = req.headers;
-  // The plain listener checked Host, the target's authority and the header count itself.
-  if (!http1) {
+  if (req.url !== null) {
     checkHeaderCount(headers, limits.maxHeaders);
     const authority = requestAuthority(req.url, headers.get("host"));
     if (authority !== null) {
@@ -110,7 +118,7 @@ async function proxy(
   if (!match) throw new GatewayError("no_route", `no route for ${target.path}`);
   const { route, backendUri } = match;
   if (trace) trace.route = route.id;
-  let stream = http1 ? http1.body : req.body;
+  let stream = req.body;
   let bodyLength = requestBodyLength(headers, stream !== null);
   if (
     stream !== null && bodyLength !== 0 && limits.preReadBytes > 0 &&
@@ -130,16 +138,16 @@ async function proxy(
     bodyLength = 0;
   }
   const request: UpstreamRequest = {
-    method: http1?.method ?? req.method,
+    method: req.method,
     path: target.path,
     headers,
     backendUri,
     query: target.query,
-    client,
+    client: req.client,
     preserveHost: route.preserveHost,
     body,
     bodyLength,
-    clientSignal: http1 ? http1.signal : () => req.signal,
+    clientSignal: req.signal,
     warn: runtime.warn,
     requestId: trace?.requestId,
     trace,

@@ -20,9 +20,15 @@ export class ConnReader {
   end = 0;
   /** The client closed its sending side (or the connection). */
   eof = false;
-  private onReadExpired: (() => void) | null = null;
   private readAt = 0;
+  private readTimeoutMs = 0;
   private writeAt = 0;
+  /** A conn.read into buf[end..] is running (its result may outlive a timed-out wait). */
+  private inflight = false;
+  /** The wait on the next read, shared by whoever waits for data, and how to settle it. */
+  private pending: Promise<boolean> | null = null;
+  private settle: ((more: boolean) => void) | null = null;
+  private fail: ((err: unknown) => void) | null = null;
 
   constructor(private readonly conn: Deno.Conn, size: number) {
     this.buf = new Uint8Array(size);
@@ -32,27 +38,18 @@ export class ConnReader {
     return this.end - this.start;
   }
 
-  /** The one read in flight, shared by whoever waits for data. */
-  private pending: Promise<boolean> | null = null;
-
   /**
    * Waits for more data from the connection (one read into the buffer, growing it up to
-   * `cap` bytes of unconsumed data); false at EOF. Throws ReadTimeout after `timeoutMs`,
-   * having closed the connection.
+   * `cap` bytes of unconsumed data); false at EOF. Fails with ReadTimeout when nothing came
+   * for `timeoutMs` (found by the sweep).
    */
-  async fill(timeoutMs: number, cap: number): Promise<boolean> {
+  fill(timeoutMs: number, cap: number): Promise<boolean> {
     const read = this.read(cap);
-    this.readAt = Date.now() + timeoutMs;
-    const expired = new Promise<never>((_, reject) => {
-      this.onReadExpired = () =>
-        reject(new ReadTimeout(`no data from the client for ${timeoutMs} ms`));
-    });
-    try {
-      return await Promise.race([read, expired]);
-    } finally {
-      this.readAt = 0;
-      this.onReadExpired = null;
+    if (this.pending !== null) {
+      this.readAt = Date.now() + timeoutMs;
+      this.readTimeoutMs = timeoutMs;
     }
+    return read;
   }
 
   /** Writes all of `bytes`; a client that takes none of them for `timeoutMs` is cut. */
@@ -76,7 +73,9 @@ export class ConnReader {
   sweep(now: number): void {
     if (this.readAt !== 0 && now >= this.readAt) {
       this.readAt = 0;
-      this.onReadExpired?.();
+      const fail = this.fail;
+      this.pending = this.settle = this.fail = null;
+      fail?.(new ReadTimeout(`no data from the client for ${this.readTimeoutMs} ms`));
     }
     if (this.writeAt !== 0 && now >= this.writeAt) {
       this.writeAt = 0;
@@ -97,39 +96,53 @@ export class ConnReader {
     return this.read(cap).catch(() => false);
   }
 
-  /** Starts a read unless one is in flight. */
+  /** Waits on the read in flight, or starts one. */
   private read(cap: number): Promise<boolean> {
     if (this.pending) return this.pending;
     if (this.eof) return Promise.resolve(false);
-    if (this.start > 0 && this.start === this.end) this.start = this.end = 0;
-    if (this.end === this.buf.length) {
-      if (this.start > 0) {
-        this.buf.copyWithin(0, this.start, this.end);
-        this.end -= this.start;
-        this.start = 0;
-      } else if (this.buf.length < cap) {
-        const grown = new Uint8Array(Math.min(cap, this.buf.length * 2));
-        grown.set(this.buf.subarray(0, this.end));
-        this.buf = grown;
-      } else {
-        return Promise.reject(new RangeError("read buffer is full"));
+    if (!this.inflight) {
+      if (this.start > 0 && this.start === this.end) this.start = this.end = 0;
+      if (this.end === this.buf.length) {
+        if (this.start > 0) {
+          this.buf.copyWithin(0, this.start, this.end);
+          this.end -= this.start;
+          this.start = 0;
+        } else if (this.buf.length < cap) {
+          const grown = new Uint8Array(Math.min(cap, this.buf.length * 2));
+          grown.set(this.buf.subarray(0, this.end));
+          this.buf = grown;
+        } else {
+          return Promise.reject(new RangeError("read buffer is full"));
+        }
       }
+      this.inflight = true;
+      this.conn.read(this.buf.subarray(this.end)).then(this.onRead, this.onReadError);
     }
-    const p = this.conn.read(this.buf.subarray(this.end)).then((n) => {
-      this.pending = null;
-      if (n === null) {
-        this.eof = true;
-        return false;
-      }
-      this.end += n;
-      return true;
-    }, (err) => {
-      this.pending = null;
-      throw err;
+    this.pending = new Promise<boolean>((resolve, reject) => {
+      this.settle = resolve;
+      this.fail = reject;
     });
-    this.pending = p;
-    return p;
+    return this.pending;
   }
+
+  // Made once per connection rather than per read.
+  private readonly onRead = (n: number | null) => {
+    this.inflight = false;
+    this.readAt = 0;
+    const settle = this.settle;
+    this.pending = this.settle = this.fail = null;
+    if (n === null) this.eof = true;
+    else this.end += n;
+    settle?.(n !== null);
+  };
+
+  private readonly onReadError = (err: unknown) => {
+    this.inflight = false;
+    this.readAt = 0;
+    const fail = this.fail;
+    this.pending = this.settle = this.fail = null;
+    fail?.(err);
+  };
 
   /** Hands out up to `max` buffered bytes (a copy) and consumes them. */
   take(max: number): Uint8Array {

@@ -3,4 +3,10 @@
  * @module
  */
 export { HTTP1_DEFAULTS, serveHttp1 } from "./server.ts";
-export type { Http1Handler, Http1Info, Http1Limits, Http1Options, Http1Server } from "./server.ts";
+export type {
+  Http1Handler,
+  Http1Limits,
+  Http1Options,
+  Http1Request,
+  Http1Server,
+} from "./server.ts";

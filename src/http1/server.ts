@@ -1,8 +1,8 @@
 /**
  * The plain proxy listener: a small, strict HTTP/1.1 server over `Deno.listen` that holds
  * up against hostile clients, which `Deno.serve` does not (no head or idle timeout, no
- * connection cap, and an accept loop that ends the process on EMFILE). It gives the
- * handler the same `Request` Deno.serve would, plus the raw target and client addresses.
+ * connection cap, and an accept loop that ends the process on EMFILE). The handler gets
+ * the method, raw target, headers, body and client addresses as plain fields.
  *
  * - the request head must arrive within `headerTimeoutMs` (default 20 s), at most
  *   `maxHeadBytes` (64 KiB) and `maxHeaders` fields (100); else the connection is closed,
@@ -46,22 +46,32 @@ export const HTTP1_DEFAULTS: Http1Limits = {
   maxHeadBytes: 65536,
 };
 
-/** What the handler learns beside the Request. */
-export interface Http1Info {
-  remoteAddr: Deno.NetAddr;
-  localAddr: Deno.NetAddr;
+/**
+ * One request as the handler gets it: plain fields rather than a fetch `Request`, whose
+ * construction (URL parsing, a second copy of the headers, body wrapping) costs more than
+ * the rest of the listener's work per request, and which cannot carry every method or a
+ * body on GET.
+ */
+export interface Http1Request {
+  /** The method as sent. */
+  method: string;
   /** The request target's path and query as sent (origin form), never normalised. */
   target: string;
-  /** Aborted when the client goes away while its request runs (made on first call). */
-  signal: () => AbortSignal;
-  /** The method as sent (a fetch Request cannot carry every method). */
-  method: string;
+  /**
+   * The header fields, names in lower case; Host is the absolute target's authority when
+   * the target was in absolute form (RFC 9112 3.2.2).
+   */
+  headers: Headers;
   /** The request body as framed on the wire, on any method; null without one. */
   body: ReadableStream<Uint8Array> | null;
+  /** Aborted when the client goes away while its request runs (made on first call). */
+  signal: () => AbortSignal;
+  remoteAddr: Deno.NetAddr;
+  localAddr: Deno.NetAddr;
 }
 
 /** Handles one request. */
-export type Http1Handler = (req: Request, info: Http1Info) => Promise<Response>;
+export type Http1Handler = (req: Http1Request) => Promise<Response>;
 
 /** Options of {@link serveHttp1}. */
 export interface Http1Options extends Partial<Http1Limits> {
@@ -130,7 +140,7 @@ export function serveHttp1(options: Http1Options, handler: Http1Handler): Http1S
         refuse(conn);
         continue;
       }
-      const c = new Connection(conn, limits, handler, addr);
+      const c = new Connection(conn, limits, handler);
       live.add(c);
       c.run().finally(() => live.delete(c));
     }
@@ -195,7 +205,6 @@ class Connection {
     private readonly conn: Deno.Conn,
     private readonly limits: Http1Limits,
     private readonly handler: Http1Handler,
-    private readonly localAddr: Deno.NetAddr,
   ) {
     this.reader = new ConnReader(conn, 16384);
   }
@@ -296,6 +305,43 @@ class Connection {
     await this.reader.write(bytes, 5000).catch(() => {});
   }
 
+  // The running exchange's abort state; the functions below are made once per connection
+  // rather than per request.
+  private running = false;
+  /** Made on demand: most exchanges end before anyone asks for the signal. */
+  private abort: AbortController | null = null;
+  private abortReason: GatewayError | null = null;
+
+  private abortExchange(reason: GatewayError) {
+    this.abortReason ??= reason;
+    this.abort?.abort(reason);
+  }
+
+  /** The running exchange's abort signal. */
+  private readonly signal = (): AbortSignal => {
+    if (!this.abort) {
+      this.abort = new AbortController();
+      if (this.abortReason) this.abort.abort(this.abortReason);
+    }
+    return this.abort.signal;
+  };
+
+  /**
+   * A client that closes while its request runs aborts the backend exchange once it has
+   * waited on the backend a while (a half-close looks the same on the wire and is treated
+   * the same, as nginx does); watched once the body is read, as data that arrives
+   * meanwhile is kept for the next request.
+   */
+  private readonly watchClient = () => {
+    this.reader.watch(this.limits.maxHeadBytes).then(this.onWatched);
+  };
+
+  private readonly onWatched = (more: boolean) => {
+    if (!more && this.running) {
+      this.abortExchange(new GatewayError("client_aborted", "client went away"));
+    }
+  };
+
   /** Runs one request; true when the connection can carry another. */
   private async exchange(head: RequestHead): Promise<boolean> {
     let built: ReturnType<Connection["buildRequest"]>;
@@ -306,72 +352,33 @@ class Connection {
       await this.answerError(e.status, e.message);
       return false;
     }
-    const { info, framing } = built;
-    const keepAlive = built.keepAlive;
-    // Made on demand: most exchanges end before anyone asks for the signal.
-    let abort: AbortController | null = null;
-    let abortReason: GatewayError | null = null;
-    const abortExchange = (reason: GatewayError) => {
-      abortReason ??= reason;
-      abort?.abort(reason);
-    };
-    info.signal = () => {
-      if (!abort) {
-        abort = new AbortController();
-        if (abortReason) abort.abort(abortReason);
-      }
-      return abort.signal;
-    };
-    // A client that closes while its request runs aborts the backend exchange once it has
-    // waited on the backend a while (a half-close looks the same on the wire and is treated
-    // the same, as nginx does); watched once the body is read, as data that arrives
-    // meanwhile is kept for the next request.
-    let running = true;
-    const watchClient = () => {
-      this.reader.watch(this.limits.maxHeadBytes).then((more) => {
-        if (!more && running) abortExchange(new GatewayError("client_aborted", "client went away"));
-      });
-    };
+    const { request, framing, keepAlive } = built;
+    this.running = true;
+    this.abort = null;
+    this.abortReason = null;
+    request.signal = this.signal;
     let body: ReturnType<typeof requestBody> | null = null;
     if (framing !== null && !("length" in framing && framing.length === 0)) {
-      const expects = head.headers.some(([n, v]) =>
-        n === "expect" && v.toLowerCase() === "100-continue"
-      );
+      const expects = built.expect !== null && built.expect.toLowerCase() === "100-continue";
       body = requestBody(this.reader, framing, {
         timeoutMs: this.limits.bodyTimeoutMs,
-        onEnd: () => watchClient(),
+        onEnd: this.watchClient,
         beforeFirstRead: expects && head.minor === 1
           ? () => this.reader.write(CONTINUE, this.limits.bodyTimeoutMs)
           : undefined,
       });
-      info.body = body.stream;
-    }
-    // Fetch's Request refuses a body on GET and HEAD, and the methods CONNECT, TRACE and
-    // TRACK: the body and the method travel in `info`, and those methods pass as GET here.
-    const fetchMethod = FORBIDDEN_METHODS.has(head.method.toUpperCase()) ? "GET" : head.method;
-    const withBody = body !== null && fetchMethod !== "GET" && fetchMethod !== "HEAD";
-    if (body === null) watchClient();
-    let request: Request;
-    try {
-      request = new Request(built.url, {
-        method: fetchMethod,
-        headers: built.headers,
-        ...(withBody ? { body: body!.stream, duplex: "half" } : {}),
-      } as RequestInit);
-    } catch {
-      await this.answerError(400, "malformed request");
-      return false;
-    }
+      request.body = body.stream;
+    } else this.watchClient();
     let res: Response;
     try {
-      res = await this.handler(request, info);
+      res = await this.handler(request);
     } catch (err) {
       const e = err instanceof GatewayError
         ? err
         : new GatewayError("internal", "internal gateway error");
       res = e.toResponse();
     }
-    running = false;
+    this.running = false;
     // Even after the client's EOF the answer is written: a half-closed client can read it
     // (a gone one makes the write fail, which ends the response as aborted).
     const outcome = await writeResponse(this.reader, res, {
@@ -381,7 +388,7 @@ class Connection {
       writeTimeoutMs: this.limits.bodyTimeoutMs,
     });
     if (outcome === "failed") {
-      abortExchange(new GatewayError("client_aborted", "client went away"));
+      this.abortExchange(new GatewayError("client_aborted", "client went away"));
       return false;
     }
     return outcome === "keep";
@@ -389,10 +396,29 @@ class Connection {
 
   private buildRequest(head: RequestHead) {
     const headers = new Headers();
+    // The fields the listener itself needs, found in the one pass that fills `headers`.
     let hosts = 0;
+    let host = "";
+    let connection = "";
+    let expect: string | null = null;
+    let chunked = false;
     for (const [name, value] of head.headers) {
-      if (name === "host") hosts++;
       headers.append(name, value);
+      switch (name) {
+        case "host":
+          hosts++;
+          host = value;
+          break;
+        case "connection":
+          connection = connection === "" ? value : connection + ", " + value;
+          break;
+        case "expect":
+          expect = value;
+          break;
+        case "transfer-encoding":
+          chunked = true;
+          break;
+      }
     }
     if (head.minor === 1 && hosts === 0) {
       throw new GatewayError("bad_request", "HTTP/1.1 request without Host");
@@ -400,13 +426,13 @@ class Connection {
     if (hosts > 1) throw new GatewayError("bad_request", "request has more than one Host");
     // Framing first: a request whose body cannot be delimited cannot be answered safely.
     const length = requestBodyLength(headers, true);
-    const framing: Framing | null = headers.has("transfer-encoding")
+    const framing: Framing | null = chunked
       ? { chunked: true }
       : length === null
       ? null
       : { length };
     let target = head.target;
-    let authority = headers.get("host") ?? "";
+    let authority = host;
     if (target[0] !== "/") {
       // Absolute form: its authority wins over Host (RFC 9112 3.2.2).
       const m = /^https?:\/\/([^/?#]*)([^#]*)$/i.exec(target);
@@ -419,28 +445,30 @@ class Connection {
       target = m[2] === "" || m[2][0] === "?" ? "/" + m[2] : m[2];
       if (target[0] !== "/") throw new GatewayError("bad_request", "malformed request target");
       headers.set("host", authority);
+      hosts = 1;
     }
     // HTTP/1.0 may omit Host; any Host given must be valid.
-    if (authority !== "" || headers.has("host")) checkHost(authority);
-    const conn = headers.get("connection")?.toLowerCase() ?? "";
-    const keepAlive = head.minor === 1
-      ? !/(^|,)\s*close\s*(,|$)/.test(conn)
-      : /(^|,)\s*keep-alive\s*(,|$)/.test(conn);
-    const url = "http://" + (authority || `${this.localAddr.hostname}:${this.localAddr.port}`) +
-      target;
-    const info: Http1Info = {
+    if (hosts > 0) checkHost(authority);
+    const keepAlive = connection === ""
+      ? head.minor === 1
+      : head.minor === 1
+      ? !/(^|,)\s*close\s*(,|$)/i.test(connection)
+      : /(^|,)\s*keep-alive\s*(,|$)/i.test(connection);
+    const request: Http1Request = {
+      method: head.method,
+      target,
+      headers,
+      body: null,
+      signal: NO_SIGNAL,
       remoteAddr: this.conn.remoteAddr as Deno.NetAddr,
       localAddr: this.conn.localAddr as Deno.NetAddr,
-      target,
-      method: head.method,
-      body: null,
-      signal: () => AbortSignal.abort(),
     };
-    return { url, headers, info, framing, keepAlive };
+    return { request, framing, keepAlive, expect };
   }
 }
 
-const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
+/** Replaced by the exchange's own signal before the handler runs. */
+const NO_SIGNAL = () => AbortSignal.abort();
 
 const CONTINUE = enc.encode("HTTP/1.1 100 Continue\r\n\r\n");
 

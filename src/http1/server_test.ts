@@ -30,9 +30,7 @@ function server(handler: Http1Handler) {
 }
 
 Deno.test("serveHttp1: pipelined requests are answered in order, framed by length", async () => {
-  await using s = server((req, info) =>
-    Promise.resolve(new Response(`${req.method} ${info.target}`))
-  );
+  await using s = server((req) => Promise.resolve(new Response(`${req.method} ${req.target}`)));
   const out = await exchange(
     s.addr.port,
     "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b?c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
@@ -65,9 +63,9 @@ Deno.test("serveHttp1: a streamed body goes out chunked; HTTP/1.0 gets it close-
 });
 
 Deno.test("serveHttp1: 100 Continue only once the handler reads the body", async () => {
-  await using s = server(async (req, info) => {
-    if (info.target === "/skip") return new Response("skipped");
-    return new Response(await new Response(info.body).text() + ` ${req.method}`);
+  await using s = server(async (req) => {
+    if (req.target === "/skip") return new Response("skipped");
+    return new Response(await new Response(req.body).text() + ` ${req.method}`);
   });
   const read = await exchange(
     s.addr.port,

@@ -16,23 +16,31 @@ export interface Fetcher<B = undefined> {
   fetch(req: Request, bindings: B): Response | Promise<Response>;
 }
 
-/** What the plain listener knows about a request beyond the web Request. */
-export interface Http1Facts {
-  /** The target's path and query as sent. */
-  target: string;
-  /** The method (a fetch Request refuses TRACE and CONNECT). */
-  method: string;
-  /** The body as framed on the wire, on any method (GET and HEAD included). */
-  body: ReadableStream<Uint8Array> | null;
-  /** The client's abort signal, made on demand. */
-  signal: () => AbortSignal;
-}
-
 /** Per-request bindings of the proxy app. */
 export interface ProxyBindings {
   client: ClientInfo;
-  /** Set by the plain listener. */
-  http1?: Http1Facts;
+}
+
+/**
+ * One client request as the proxy path reads it. The plain listener makes it directly
+ * (no fetch `Request`, which cannot carry every method or a body on GET); the proxy app
+ * makes it from a `Request` for the TLS listener.
+ */
+export interface ProxyRequest {
+  method: string;
+  /** The target's path and query as sent, or the request's full URL. */
+  target: string;
+  headers: Headers;
+  body: ReadableStream<Uint8Array> | null;
+  /** Aborted when the client goes away (made on first call). */
+  signal: () => AbortSignal;
+  client: ClientInfo;
+  /**
+   * The URL whose authority (from an absolute target or `:authority`) must be checked
+   * against Host; null when the listener checked Host, the authority and the header
+   * count itself.
+   */
+  url: string | null;
 }
 
 /** Request limits of the proxy path. */
@@ -73,10 +81,17 @@ export interface ManagementDeps {
 
 /** The apps' factories, from routes/. */
 export interface GatewayApps {
-  proxy(
+  /** The proxy as a web app, for the TLS listener. */
+  proxyApp(
     runtime: GatewayRuntime,
     access: (record: AccessRecord) => void,
     limits: ProxyLimits,
   ): Fetcher<ProxyBindings>;
+  /** The proxy as a plain handler, for the plain listener (no web Request, no router). */
+  proxyHandler(
+    runtime: GatewayRuntime,
+    access: (record: AccessRecord) => void,
+    limits: ProxyLimits,
+  ): (req: ProxyRequest) => Promise<Response>;
   management(deps: ManagementDeps): Fetcher;
 }

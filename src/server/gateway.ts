@@ -27,6 +27,7 @@ import { startTlsFront, type TlsFront } from "../tls/mod.ts";
 import { describeBindError, type ListenerName } from "./listen_error.ts";
 import type { CheckResult, GatewayApps } from "./apps.ts";
 import { type Http1Server, serveHttp1 } from "../http1/mod.ts";
+import type { AccessRecord } from "../observe/access_trace.ts";
 
 /** A running gateway. */
 export interface Gateway {
@@ -119,14 +120,15 @@ export async function startGateway(
   try {
     await sync.start();
     let ready = false;
-    const proxyApp = apps.proxy(runtime, (rec) => {
+    const access = (rec: AccessRecord) => {
       metrics.record(rec);
       series.record(rec);
       if (accessLog) log.info("access", { ...rec });
-    }, options.limits);
-    const serveProxy = (req: Request, client: ClientInfo) =>
-      Promise.resolve(proxyApp.fetch(req, { client }));
+    };
     if (options.tls) {
+      const proxyApp = apps.proxyApp(runtime, access, options.limits);
+      const serveProxy = (req: Request, client: ClientInfo) =>
+        Promise.resolve(proxyApp.fetch(req, { client }));
       // Deno.serve over TLS, or node:tls when clients must present a certificate
       tlsFront = await startTlsFront({
         hostname: options.listen.hostname,
@@ -140,6 +142,7 @@ export async function startGateway(
     } else {
       // Our own HTTP/1.1 server: Deno.serve has no head/idle timeouts, no connection cap,
       // and its accept loop ends the process on EMFILE (src/http1/server.ts).
+      const handle = apps.proxyHandler(runtime, access, options.limits);
       proxy = bind(proxyListener, () =>
         serveHttp1({
           hostname: options.listen.hostname,
@@ -147,26 +150,23 @@ export async function startGateway(
           reusePort: share > 1,
           warn,
           ...options.limits,
-        }, (req, info) => {
-          const client: ClientInfo = {
-            remoteAddr: info.remoteAddr.hostname,
-            remotePort: info.remoteAddr.port,
-            localAddr: info.localAddr.hostname,
-            localPort: info.localAddr.port,
-            isSsl: false,
-          };
-          return Promise.resolve(
-            proxyApp.fetch(req, {
-              client,
-              http1: {
-                target: info.target,
-                method: info.method,
-                body: info.body,
-                signal: info.signal,
-              },
-            }),
-          );
-        }));
+        }, (req) =>
+          handle({
+            method: req.method,
+            target: req.target,
+            headers: req.headers,
+            body: req.body,
+            signal: req.signal,
+            client: {
+              remoteAddr: req.remoteAddr.hostname,
+              remotePort: req.remoteAddr.port,
+              localAddr: req.localAddr.hostname,
+              localPort: req.localAddr.port,
+              isSsl: false,
+            },
+            // the listener checked Host, the target's authority and the header count
+            url: null,
+          })));
     }
     const proxyAddr: Deno.NetAddr = tlsFront ? { transport: "tcp", ...tlsFront.addr } : proxy!.addr;
     policy.addListener(proxyAddr.hostname, proxyAddr.port);

@@ -5,7 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { makeCerts } from "./support/certs.ts";
+import { makeCerts, tlsArgs } from "./support/certs.ts";
 import { startGatewayProcess } from "./support/gateway_process.ts";
 import { connectRawH2, FRAME, getHeaders, goaway, rstStream } from "./support/h2_frames.ts";
 import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
@@ -39,10 +39,7 @@ Deno.test({
       args: [
         "--log-level",
         "warn",
-        "--tls-cert",
-        certs.certFile,
-        "--tls-key",
-        certs.keyFile,
+        ...tlsArgs(certs),
         "--proxy-pass",
         `/app ajp://127.0.0.1:${tomcat.ajpPort("ajp")}/app secret=${SECRET} max=64`,
       ],

@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { makeCerts } from "./support/certs.ts";
+import { makeCerts, tlsArgs } from "./support/certs.ts";
 import { startGatewayProcess } from "./support/gateway_process.ts";
 import { h2loadAvailable, runH2load } from "./support/h2load.ts";
 import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
@@ -37,10 +37,7 @@ Deno.test({
           args: [
             "--log-level",
             "warn",
-            "--tls-cert",
-            certs.certFile,
-            "--tls-key",
-            certs.keyFile,
+            ...tlsArgs(certs),
             "--proxy-pass",
             `/echo ajp://127.0.0.1:${tomcat.ajpPort("ajp")}/app secret=${SECRET} max=64`,
           ],

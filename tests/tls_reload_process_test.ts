@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { connect as tlsConnect } from "node:tls";
-import { makeCerts } from "./support/certs.ts";
+import { makeCerts, tlsArgs } from "./support/certs.ts";
 import { startGatewayProcess } from "./support/gateway_process.ts";
 import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
 
@@ -47,10 +47,7 @@ Deno.test({
       db: `file:${dir}/gw.db`,
       adminToken: ADMIN_TOKEN,
       args: [
-        "--tls-cert",
-        certs.certFile,
-        "--tls-key",
-        certs.keyFile,
+        ...tlsArgs(certs),
         "--proxy-pass",
         `/app ajp://127.0.0.1:${tomcat.ajpPort("ajp")}/app secret=${SECRET}`,
       ],

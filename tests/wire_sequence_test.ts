@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { connect as h2connect } from "node:http2";
 import { startAjpRelay, type WireEvent } from "./support/ajp_relay.ts";
-import { makeCerts } from "./support/certs.ts";
+import { makeCerts, tlsArgs } from "./support/certs.ts";
 import { startTestGateway } from "./support/gateway.ts";
 import { rawRequest } from "./support/raw_http.ts";
 import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
@@ -130,7 +130,7 @@ Deno.test({
 
     await using certs = await makeCerts();
     await using tls = await startTestGateway([pass], {
-      args: ["--tls-cert", certs.certFile, "--tls-key", certs.keyFile],
+      args: tlsArgs(certs),
     });
     const session = h2connect(`https://127.0.0.1:${tls.proxyAddr.port}`, { ca: certs.ca });
     const h2 = (headers: Record<string, string>, body?: Uint8Array) =>

@@ -92,3 +92,8 @@ export async function makeCerts(): Promise<Certs> {
     [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
   };
 }
+
+/** The `start` arguments that serve `certs`' server certificate on the proxy listener. */
+export function tlsArgs(certs: Certs): string[] {
+  return ["--tls-cert", certs.certFile, "--tls-key", certs.keyFile];
+}

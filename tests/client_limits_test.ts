@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { connect as h2connect } from "node:http2";
-import { makeCerts } from "./support/certs.ts";
+import { makeCerts, tlsArgs } from "./support/certs.ts";
 import { startTestGateway, TEST_ADMIN_TOKEN } from "./support/gateway.ts";
 import { startGatewayProcess } from "./support/gateway_process.ts";
 import { rawRequest } from "./support/raw_http.ts";
@@ -258,6 +258,39 @@ Deno.test({
     assert.equal(res.status, 200, gw.output());
     await res.body?.cancel();
     assert.doesNotMatch(gw.output(), /Uncaught/);
+  },
+});
+
+Deno.test({
+  name: "TLS listener: out of file descriptors, the gateway lives on",
+  ignore: tomcatAvailable() !== null,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await using tomcat = await startTomcat({ ajp: [{ name: "ajp", secret: SECRET }] });
+    const pass = `/app ajp://127.0.0.1:${tomcat.ajpPort("ajp")}/app secret=${SECRET}`;
+    await using certs = await makeCerts();
+    await using gw = await startGatewayProcess({
+      db: ":memory:",
+      adminToken: "fd-test-admin-token-0123456789abcdef",
+      args: ["--proxy-pass", pass, "--max-connections", "100000", ...tlsArgs(certs)],
+      fdLimit: 160,
+    });
+    const conns: Deno.Conn[] = [];
+    try {
+      for (let i = 0; i < 220; i++) {
+        conns.push(await Deno.connect({ hostname: "127.0.0.1", port: gw.proxyPort }));
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      for (const c of conns) c.close();
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    using client = Deno.createHttpClient({ caCerts: [certs.ca] });
+    const res = await fetch(`https://127.0.0.1:${gw.proxyPort}/app/probe/x`, { client });
+    assert.equal(res.status, 200, gw.output());
+    await res.body?.cancel();
+    assert.doesNotMatch(gw.output(), /Uncaught|panicked/);
   },
 });
 

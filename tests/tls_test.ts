@@ -707,3 +707,75 @@ Deno.test("client-certificate front: an idle connection is closed after idleTime
     raw.close();
   }
 });
+
+Deno.test("TLS listener: no request, half a head, or idling after an answer: closed", async () => {
+  await using certs = await makeCerts();
+  await using f = await front(certs, () => Promise.resolve(new Response("ok")), {
+    headerTimeoutMs: 400,
+    idleTimeoutMs: 300,
+  });
+  const silent = await rawTls(certs, f.addr.port);
+  const half = await rawTls(certs, f.addr.port);
+  const idle = await rawTls(certs, f.addr.port);
+  try {
+    await half.send(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: h\r\n"));
+    assert.equal((await idle.request("GET / HTTP/1.1\r\nHost: h\r\n\r\n")).status, 200);
+    const started = Date.now();
+    assert.equal(await within(silent.closedByPeer(), 3000, "silent TLS close"), true);
+    assert.equal(await within(half.closedByPeer(), 3000, "half head close"), true);
+    assert.equal(await within(idle.closedByPeer(), 3000, "idle close"), true);
+    assert.ok(Date.now() - started < 2500);
+  } finally {
+    for (const c of [silent, half, idle]) c.close();
+  }
+});
+
+Deno.test("TLS listener: a request running past the idle timeout is not cut", async () => {
+  await using certs = await makeCerts();
+  await using f = await front(
+    certs,
+    () => new Promise((r) => setTimeout(() => r(new Response("late")), 900)),
+    { headerTimeoutMs: 300, idleTimeoutMs: 200 },
+  );
+  const raw = await rawTls(certs, f.addr.port);
+  try {
+    const res = await raw.request("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+    assert.equal(res.status, 200);
+    assert.equal(res.body, "late");
+  } finally {
+    raw.close();
+  }
+});
+
+Deno.test("TLS listener: connections over maxConnections are closed at accept, later ones served", async () => {
+  await using certs = await makeCerts();
+  await using f = await front(certs, () => Promise.resolve(new Response("ok")), {
+    maxConnections: 2,
+  });
+  const held = [await rawTls(certs, f.addr.port), await rawTls(certs, f.addr.port)];
+  let refused = false;
+  try {
+    // The third is closed at accept: its handshake or first read fails.
+    const extra = await rawTls(certs, f.addr.port).catch(() => null);
+    refused = extra === null ||
+      await within(
+        extra.request("GET / HTTP/1.1\r\nHost: h\r\n\r\n").then(() => false, () => true),
+        3000,
+        "over-cap close",
+      );
+    extra?.close();
+  } finally {
+    for (const c of held) c.close();
+  }
+  assert.equal(refused, true);
+  // The held connections are gone once the server notices; then a new client is served.
+  const deadline = Date.now() + 3000;
+  for (;;) {
+    const raw = await rawTls(certs, f.addr.port).catch(() => null);
+    const res = raw && await raw.request("GET / HTTP/1.1\r\nHost: h\r\n\r\n").catch(() => null);
+    raw?.close();
+    if (res?.status === 200) break;
+    assert.ok(Date.now() < deadline, "a new client is served after the held ones closed");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+});

@@ -94,7 +94,7 @@ export const START_OPTIONS: readonly OptionDoc[] = [
     name: "max-connections",
     value: "N",
     default: "1000",
-    meaning: "open client connections on the plain listener; more get 503",
+    meaning: "open client connections per listener; more get 503 (TLS: closed)",
   },
   {
     name: "max-headers",

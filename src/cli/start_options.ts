@@ -54,7 +54,7 @@ export interface ClientLimits {
   idleTimeoutMs: number;
   /** A request body with no progress for this long gets 408, default 60 s. */
   bodyTimeoutMs: number;
-  /** Open client connections on the plain listener, default 1000; more get 503. */
+  /** Open client connections per proxy listener, default 1000; more are refused. */
   maxConnections: number;
   /** Request header fields, default 100; more get 431. */
   maxHeaders: number;

@@ -129,12 +129,15 @@ export async function startGateway(
       const proxyApp = apps.proxyApp(runtime, access, options.limits);
       const serveProxy = (req: Request, client: ClientInfo) =>
         Promise.resolve(proxyApp.fetch(req, { client }));
-      // Deno.serve over TLS, or node:tls when clients must present a certificate
+      // the runtime's HTTP server over TLS, or node:tls when clients must present a certificate
       tlsFront = await startTlsFront({
         hostname: options.listen.hostname,
         port: options.listen.port,
         ...options.tls,
         reusePort: share > 1,
+        headerTimeoutMs: options.limits.headerTimeoutMs,
+        idleTimeoutMs: options.limits.idleTimeoutMs,
+        maxConnections: options.limits.maxConnections,
         warn,
       }, serveProxy).catch((err) => {
         throw describeBindError(proxyListener, err);

@@ -1,6 +1,6 @@
 /**
- * The TLS listener: `Deno.serve` (HTTP/1.1 and HTTP/2) unless clients must present a
- * certificate, which only the node:tls front (HTTP/1.1) can ask for and read.
+ * The TLS listener: the runtime's own HTTP server (HTTP/1.1 and HTTP/2) unless clients must
+ * present a certificate, which only the node:tls front (HTTP/1.1) can ask for and read.
  * @module
  */
 import type { ClientInfo } from "../proxy/client_info.ts";
@@ -19,10 +19,17 @@ export interface TlsFrontOptions extends TlsMaterialFiles {
   /** Share the port with other processes (SO_REUSEPORT, as `--workers` does). Default false. */
   reusePort?: boolean;
   /**
-   * With a client CA only: close a connection idle this long with no request in flight.
-   * Default 60 000 ms. (`Deno.serve` has no such setting; the plain listener has none either.)
+   * Close a connection idle this long with no request in flight (`--keepalive-timeout`).
+   * Default 5 000 ms; 60 000 ms with a client CA.
    */
   idleTimeoutMs?: number;
+  /**
+   * Without a client CA: the handshake and the first request's head must arrive within
+   * this (`--header-timeout`). Default 20 000 ms.
+   */
+  headerTimeoutMs?: number;
+  /** Open client connections at once; more are closed at accept. Default 1000. */
+  maxConnections?: number;
   /** Told about handler failures and server errors. Default console.error. */
   warn?: (message: string) => void;
 }

@@ -1,28 +1,39 @@
 /**
- * The proxy listener over TLS on the runtime's own HTTP server: `Deno.serve` with `cert` and
- * `key` speaks HTTP/1.1 and HTTP/2 (ALPN "h2" and "http/1.1") without node:http2, whose
- * nghttp2 aborts the whole process on some GOAWAY sequences that any client can send
- * (denoland/deno issue 36788).
+ * The proxy listener over TLS on the runtime's own HTTP server: HTTP/1.1 and HTTP/2 (ALPN
+ * "h2" and "http/1.1") without node:http2, whose nghttp2 aborts the whole process on some
+ * GOAWAY sequences that any client can send (denoland/deno issue 36788).
  *
- * What it can tell about a connection is its remote address: `Deno.serve` exposes nothing of
- * the TLS session, so requests carry `isSsl` and no cipher, key size or protocol (AJP sends
- * `is_ssl` only, as mod_proxy_ajp does when mod_ssl has no session details to give).
+ * `Deno.serve` itself cannot be used as is: it has no handshake or idle timeout, no
+ * connection cap, and its accept loop ends the process when accept fails (EMFILE). So this
+ * front runs its own accept loop over `Deno.listenTls` and hands each connection, once its
+ * handshake is done, to the runtime's per-connection HTTP server (the one `Deno.serve` runs
+ * for each connection it accepts), which it can shut down on its own:
+ * - at most `maxConnections` connections at once: more are closed at accept; a failed
+ *   accept (EMFILE) backs off and retries, never ends the process;
+ * - the handshake must end within `headerTimeoutMs`, else the connection is closed;
+ * - a connection with no request in flight is shut down (GOAWAY on HTTP/2) when it has not
+ *   sent its first request within `headerTimeoutMs`, or no further one within
+ *   `idleTimeoutMs` of the last answer (on TLS that is the whole time to the next request's
+ *   end of head; checked every 250 ms).
  *
- * - `reload()` re-reads and checks the files, starts a second server with them on the same
- *   port (SO_REUSEPORT, which every server of this front uses), then retires the previous
+ * What it can tell about a connection is its remote address: the runtime's server exposes
+ * nothing of the TLS session, so requests carry `isSsl` and no cipher, key size or protocol
+ * (AJP sends `is_ssl` only, as mod_proxy_ajp does when mod_ssl has no session details).
+ *
+ * - `reload()` re-reads and checks the files, opens a second listener with them on the same
+ *   port (SO_REUSEPORT, which every listener of this front uses), then retires the previous
  *   one: new connections get the new certificate, requests in flight on the old one finish,
- *   then its connections are closed (GOAWAY on HTTP/2) and clients reconnect to the new one.
- * - Retiring waits until the server has no request in flight, at most `reloadGraceMs`,
- *   before `HttpServer.shutdown()`: Deno 2.9.6 ends an HTTP/2 stream still waiting for its
- *   handler with no response when the server shuts down (HTTP/1.1 requests do finish).
- *   Until then the old server still accepts some new connections (the kernel spreads them
- *   over both), so `reload()` resolves only once it is gone.
+ *   then its connections are shut down and clients reconnect to the new one.
+ * - Retiring waits until the old listener's connections have no request in flight, at most
+ *   `reloadGraceMs`, before shutting them down: Deno 2.9.6 ends an HTTP/2 stream still
+ *   waiting for its handler with no response when its connection shuts down (HTTP/1.1
+ *   requests do finish).
  * - A connection the kernel had queued for the old listener when it closes is reset before
  *   any request was sent (SO_REUSEPORT; Linux's `net.ipv4.tcp_migrate_req=1` hands it to
  *   the new listener instead).
  * - Because the port is bound with SO_REUSEPORT, a port already in use is refused up front
  *   with a plain bind unless `reusePort` was asked for (as `--workers` does).
- * - `shutdown()` retires the server the same way, waiting at most the grace period.
+ * - `shutdown()` retires the listener the same way, waiting at most the grace period.
  *
  * @example
  * ```ts
@@ -38,10 +49,11 @@ import type { ClientInfo } from "../proxy/client_info.ts";
 import { GatewayError } from "../proxy/errors.ts";
 import { isUrlSafeAuthority } from "./authority.ts";
 import type { TlsFront, TlsHandler } from "./front.ts";
+import { TlsListener, type TlsListenerLimits } from "./tls_listener.ts";
 import { readTlsMaterial, type TlsMaterial } from "./tls_material.ts";
 
 /** Where to listen and which PEM files to serve. */
-export interface NativeTlsFrontOptions {
+export interface NativeTlsFrontOptions extends Partial<TlsListenerLimits> {
   hostname: string;
   /** 0 picks a free port (see {@link TlsFront.addr}). */
   port: number;
@@ -50,13 +62,20 @@ export interface NativeTlsFrontOptions {
   /** Share the port with other processes (SO_REUSEPORT, as `--workers` does). Default false. */
   reusePort?: boolean;
   /**
-   * How long a server replaced by `reload()` may finish its requests in flight before it is
-   * shut down. Default 10 000 ms.
+   * How long a listener replaced by `reload()` may finish its requests in flight before its
+   * connections are shut down. Default 10 000 ms.
    */
   reloadGraceMs?: number;
   /** Told about handler failures. Default console.error. */
   warn?: (message: string) => void;
 }
+
+/** Defaults of the limits: the plain listener's (`--header-timeout` and friends). */
+const LIMIT_DEFAULTS: TlsListenerLimits = {
+  headerTimeoutMs: 20_000,
+  idleTimeoutMs: 5_000,
+  maxConnections: 1000,
+};
 
 /** See module doc. Rejects when the files are unusable or the address cannot be bound. */
 export async function startNativeTlsFront(
@@ -67,17 +86,22 @@ export async function startNativeTlsFront(
   const files = { certFile: opts.certFile, keyFile: opts.keyFile, clientCaFile: null };
   const material = await readTlsMaterial(files);
   if (!opts.reusePort) assertPortFree(opts.hostname, opts.port);
-  const listen = (pem: TlsMaterial, port: number): Served => {
+  const limits: TlsListenerLimits = {
+    headerTimeoutMs: opts.headerTimeoutMs ?? LIMIT_DEFAULTS.headerTimeoutMs,
+    idleTimeoutMs: opts.idleTimeoutMs ?? LIMIT_DEFAULTS.idleTimeoutMs,
+    maxConnections: opts.maxConnections ?? LIMIT_DEFAULTS.maxConnections,
+  };
+  const listen = (pem: TlsMaterial, port: number): TlsListener => {
     try {
-      return serveTls(opts.hostname, port, pem, handler, warn);
+      return listenTls(opts.hostname, port, pem, limits, handler, warn);
     } catch (err) {
       throw new Error(`cannot listen for TLS on ${opts.hostname}:${port}: ${messageOf(err)}`);
     }
   };
   let current = listen(material, opts.port);
-  const addr = { hostname: current.server.addr.hostname, port: current.server.addr.port };
+  const addr = { hostname: current.addr.hostname, port: current.addr.port };
   const reloadGraceMs = opts.reloadGraceMs ?? 10_000;
-  // Servers replaced by a reload, still finishing their requests.
+  // Listeners replaced by a reload, still finishing their requests.
   const retiring = new Set<Promise<void>>();
   let stopping: Promise<void> | null = null;
 
@@ -103,55 +127,50 @@ export async function startNativeTlsFront(
   };
 }
 
-/** A server of this front and its requests in flight (until their response is sent). */
-interface Served {
-  server: Deno.HttpServer<Deno.NetAddr>;
-  inFlight: { count: number };
-}
-
 /**
- * Shuts `served` down once it has no request in flight, or after `graceMs` regardless (see
- * module doc for why it waits); resolves when the server has finished.
+ * Stops `listener` accepting, then shuts its connections down once none has a request in
+ * flight, or after `graceMs` regardless (see module doc for why it waits); resolves when
+ * they have ended.
  */
-async function retire(served: Served, graceMs: number): Promise<void> {
+async function retire(listener: TlsListener, graceMs: number): Promise<void> {
+  await listener.stopAccepting();
   const deadline = Date.now() + graceMs;
   // Idle for a few polls in a row: a request read but not yet handed to the handler is
   // not counted, so one empty moment is not enough.
   let quiet = 0;
-  while (quiet < IDLE_POLLS && Date.now() < deadline) {
+  while (quiet < IDLE_POLLS && Date.now() < deadline && listener.connections > 0) {
     await delay(IDLE_POLL_MS);
-    quiet = served.inFlight.count === 0 ? quiet + 1 : 0;
+    quiet = listener.inFlight === 0 ? quiet + 1 : 0;
   }
-  await served.server.shutdown().catch(() => {});
+  await listener.shutdown();
 }
 
-/** How often a retiring server is checked for requests in flight, and how many quiet polls end it. */
+/** How often a retiring listener is checked for requests in flight, and how many quiet polls end it. */
 const IDLE_POLL_MS = 20;
 const IDLE_POLLS = 3;
 
-/** One `Deno.serve` over TLS on `port`, always with SO_REUSEPORT so a reload can join it. */
-function serveTls(
+/** One TLS listener on `port`, always with SO_REUSEPORT so a reload can join it. */
+function listenTls(
   hostname: string,
   port: number,
   pem: TlsMaterial,
+  limits: TlsListenerLimits,
   handler: TlsHandler,
   warn: (message: string) => void,
-): Served {
-  const inFlight = { count: 0 };
-  const done = () => inFlight.count--;
-  const server: Deno.HttpServer<Deno.NetAddr> = Deno.serve({
+): TlsListener {
+  const listener: TlsListener = new TlsListener({
     hostname,
     port,
     cert: pem.cert,
     key: pem.key,
-    reusePort: true,
-    onListen: () => {},
+    ...limits,
+    warn,
     onError: (err) => {
       warn(`tls: handler failed: ${messageOf(err)}`);
       return new GatewayError("internal", "internal gateway error").toResponse();
     },
   }, (req, info) => {
-    const local = server.addr;
+    const local = listener.addr;
     const client: ClientInfo = {
       remoteAddr: info.remoteAddr.hostname,
       remotePort: info.remoteAddr.port,
@@ -159,16 +178,14 @@ function serveTls(
       localPort: local.port,
       isSsl: true,
     };
-    inFlight.count++;
-    info.completed.then(done, done);
-    // Deno.serve builds the URL from Host as given: "Host: evil/path" would move the path.
+    // The runtime builds the URL from Host as given: "Host: evil/path" would move the path.
     const host = req.headers.get("host");
     if (host !== null && !isUrlSafeAuthority(host)) {
       return new GatewayError("bad_request", "invalid Host header").toResponse();
     }
     return handler(req, client);
   });
-  return { server, inFlight };
+  return listener;
 }
 
 /**

@@ -1,0 +1,238 @@
+/**
+ * One TLS listening socket with its own accept loop: each connection's handshake is timed,
+ * then the connection is handed to the runtime's per-connection HTTP server (HTTP/1.1 and
+ * HTTP/2, the one `Deno.serve` runs for each connection it accepts), and shut down when it
+ * idles. It holds the limits `Deno.serve` lacks: a connection cap, handshake and idle
+ * timeouts, and an accept loop that survives EMFILE (see `native_front.ts`).
+ * @module
+ */
+
+/** Answers one request; `info` is the runtime server's (remote address, completion). */
+export type ConnHandler = (req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) =>
+  | Response
+  | Promise<Response>;
+
+/** Limits of one listener, in ms and connections. */
+export interface TlsListenerLimits {
+  /** The handshake, and the first request's head, must arrive within this. */
+  headerTimeoutMs: number;
+  /** A connection with no request in flight for this long after its last answer is shut down. */
+  idleTimeoutMs: number;
+  /** Open connections at once; more are closed at accept. */
+  maxConnections: number;
+}
+
+/** Where to listen, with what, and whom to tell. */
+export interface TlsListenerOptions extends TlsListenerLimits {
+  hostname: string;
+  port: number;
+  cert: string;
+  key: string;
+  /** Operator warnings (accept failures, handler errors). */
+  warn: (message: string) => void;
+  /** Answers a request whose handler threw. */
+  onError: (err: unknown) => Response;
+}
+
+/** The runtime's per-connection server, as `Deno[Deno.internal].serveHttpOnConnection` returns it. */
+interface ConnServer {
+  finished: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+type ServeOnConnection = (
+  conn: Deno.Conn,
+  signal: AbortSignal | undefined,
+  handler: ConnHandler,
+  onError: (err: unknown) => Response,
+  onListen: () => void,
+) => ConnServer;
+
+/**
+ * The runtime's per-connection HTTP server. An internal of Deno 2.9 (what `Deno.serve` runs
+ * for each accepted connection); the gateway refuses to start TLS without it rather than
+ * serve without limits.
+ */
+function serveOnConnection(): ServeOnConnection {
+  // deno-lint-ignore no-explicit-any
+  const internal = (Deno as any)[(Deno as any).internal];
+  const serve = internal?.serveHttpOnConnection;
+  if (typeof serve !== "function") {
+    throw new Error(
+      `this Deno (${Deno.version.deno}) lacks the per-connection HTTP server the TLS listener ` +
+        "needs; run the Deno version the README names",
+    );
+  }
+  return serve;
+}
+
+const SWEEP_MS = 250;
+
+/** One accepted connection. */
+class TlsConnection {
+  readonly acceptedAt = Date.now();
+  server: ConnServer | null = null;
+  inFlight = 0;
+  requests = 0;
+  /** When the last answer completed (or the handshake ended). */
+  idleSince = Date.now();
+  shuttingDown = false;
+
+  constructor(readonly conn: Deno.TlsConn) {}
+
+  /** Shuts the connection down if it is past its handshake or idle deadline at `now`. */
+  sweep(now: number, limits: TlsListenerLimits) {
+    if (this.server === null) {
+      if (now - this.acceptedAt >= limits.headerTimeoutMs) this.close();
+      return;
+    }
+    if (this.shuttingDown || this.inFlight > 0) return;
+    const limit = this.requests === 0 ? limits.headerTimeoutMs : limits.idleTimeoutMs;
+    if (now - this.idleSince >= limit) this.shutdown();
+  }
+
+  /** Graceful: lets requests in flight finish, closes an idle or half-sent connection. */
+  shutdown() {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    if (this.server === null) this.close();
+    else this.server.shutdown().catch(() => {});
+  }
+
+  close() {
+    try {
+      this.conn.close();
+    } catch {
+      // closed, or owned by the connection's server by now
+    }
+  }
+
+  readonly done = () => {
+    this.inFlight--;
+    this.idleSince = Date.now();
+  };
+}
+
+/** A listening socket and its connections. */
+export class TlsListener {
+  readonly addr: Deno.NetAddr;
+  private readonly listener: Deno.TlsListener;
+  private readonly live = new Set<TlsConnection>();
+  private readonly serve: ServeOnConnection;
+  private readonly sweeper: ReturnType<typeof setInterval>;
+  private readonly loop: Promise<void>;
+  private closing = false;
+
+  /** Binds (SO_REUSEPORT, so that a reload can open a second listener on the port). */
+  constructor(private readonly opts: TlsListenerOptions, private readonly handler: ConnHandler) {
+    this.serve = serveOnConnection();
+    this.listener = Deno.listenTls({
+      hostname: opts.hostname,
+      port: opts.port,
+      cert: opts.cert,
+      key: opts.key,
+      alpnProtocols: ["h2", "http/1.1"],
+      reusePort: true,
+    });
+    this.addr = this.listener.addr;
+    this.sweeper = setInterval(() => {
+      const now = Date.now();
+      for (const c of this.live) c.sweep(now, this.opts);
+    }, SWEEP_MS);
+    Deno.unrefTimer(this.sweeper);
+    this.loop = this.acceptLoop();
+  }
+
+  /** Open connections. */
+  get connections(): number {
+    return this.live.size;
+  }
+
+  /** Requests in flight over all connections. */
+  get inFlight(): number {
+    let n = 0;
+    for (const c of this.live) n += c.inFlight;
+    return n;
+  }
+
+  /** Stops accepting; open connections go on. */
+  async stopAccepting(): Promise<void> {
+    if (!this.closing) {
+      this.closing = true;
+      try {
+        this.listener.close();
+      } catch {
+        // closed
+      }
+    }
+    await this.loop;
+  }
+
+  /** Stops accepting, shuts every connection down, and waits until they have ended. */
+  async shutdown(): Promise<void> {
+    await this.stopAccepting();
+    const ended = [...this.live].map((c) => c.server?.finished.catch(() => {}));
+    for (const c of this.live) c.shutdown();
+    await Promise.all(ended);
+    clearInterval(this.sweeper);
+  }
+
+  private async acceptLoop() {
+    let backoff = 0;
+    let lastWarn = 0;
+    while (!this.closing) {
+      let conn: Deno.TlsConn;
+      try {
+        conn = await this.listener.accept();
+        backoff = 0;
+      } catch (err) {
+        if (this.closing || err instanceof Deno.errors.BadResource) break;
+        // EMFILE/ENFILE and friends: wait for descriptors to be freed, then go on.
+        backoff = Math.min(1000, backoff === 0 ? 20 : backoff * 2);
+        if (Date.now() - lastWarn > 10_000) {
+          lastWarn = Date.now();
+          this.opts.warn(`tls listener: accept failed (${messageOf(err)}); retrying`);
+        }
+        await new Promise((r) => setTimeout(r, backoff));
+        continue;
+      }
+      if (this.live.size >= this.opts.maxConnections) {
+        try {
+          conn.close();
+        } catch {
+          // closed
+        }
+        continue;
+      }
+      this.start(new TlsConnection(conn));
+    }
+  }
+
+  private start(c: TlsConnection) {
+    this.live.add(c);
+    c.conn.handshake()
+      .then(() => {
+        if (c.shuttingDown) return c.close();
+        c.idleSince = Date.now();
+        c.server = this.serve(
+          c.conn,
+          undefined,
+          (req, info) => {
+            c.inFlight++;
+            c.requests++;
+            info.completed.then(c.done, c.done);
+            return this.handler(req, info);
+          },
+          this.opts.onError,
+          () => {},
+        );
+        return c.server.finished;
+      })
+      .catch(() => c.close())
+      .finally(() => this.live.delete(c));
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -9,7 +9,10 @@ import type { connections, pingModes } from "./schema.ts";
 /** When the runtime checks a backend with CPING. */
 export type PingMode = typeof pingModes[number];
 
-/** Pool limits and timeouts; defaults 0, 64, 7 200 000, 5 000, 10 000, 60 000. */
+/**
+ * Pool limits and timeouts; defaults 0, 64, 7 200 000, 5 000, 10 000, 60 000, and 60 000 for
+ * each of the AJP exchange limits (head, body, write).
+ */
 export interface PoolSettings {
   initial: number;
   /** null means unlimited. */
@@ -18,6 +21,12 @@ export interface PoolSettings {
   connectTimeoutMs: number;
   acquireTimeoutMs: number;
   replyTimeoutMs: number;
+  /** AJP: from the last request byte sent to the complete response head. */
+  headTimeoutMs: number;
+  /** AJP: the client's request body may make no progress this long while Tomcat asks for it. */
+  bodyTimeoutMs: number;
+  /** AJP: the client may read nothing of a streamed response this long. */
+  writeTimeoutMs: number;
 }
 
 /** Backend health checks; defaults "none", 5 000, 10 000. */
@@ -110,6 +119,9 @@ export function toConnection(r: Row): Connection {
       connectTimeoutMs: r.connectTimeoutMs,
       acquireTimeoutMs: r.acquireTimeoutMs,
       replyTimeoutMs: r.replyTimeoutMs,
+      headTimeoutMs: r.headTimeoutMs,
+      bodyTimeoutMs: r.bodyTimeoutMs,
+      writeTimeoutMs: r.writeTimeoutMs,
     },
     ping: { mode: r.pingMode, timeoutMs: r.pingTimeoutMs, intervalMs: r.pingIntervalMs },
     enabled: r.enabled,
@@ -139,6 +151,9 @@ export function toColumns(p: ConnectionPatch): Partial<Row> {
     connectTimeoutMs: p.pool?.connectTimeoutMs,
     acquireTimeoutMs: p.pool?.acquireTimeoutMs,
     replyTimeoutMs: p.pool?.replyTimeoutMs,
+    headTimeoutMs: p.pool?.headTimeoutMs,
+    bodyTimeoutMs: p.pool?.bodyTimeoutMs,
+    writeTimeoutMs: p.pool?.writeTimeoutMs,
     pingMode: p.ping?.mode,
     pingTimeoutMs: p.ping?.timeoutMs,
     pingIntervalMs: p.ping?.intervalMs,

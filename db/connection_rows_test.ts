@@ -21,6 +21,9 @@ const row: Row = {
   connectTimeoutMs: 2,
   acquireTimeoutMs: 3,
   replyTimeoutMs: 4,
+  headTimeoutMs: 7,
+  bodyTimeoutMs: 8,
+  writeTimeoutMs: 9,
   pingMode: "prepost",
   pingTimeoutMs: 5,
   pingIntervalMs: 6,
@@ -40,6 +43,9 @@ Deno.test("toConnection: nests pool and ping, replaces secrets by flags", () => 
     connectTimeoutMs: 2,
     acquireTimeoutMs: 3,
     replyTimeoutMs: 4,
+    headTimeoutMs: 7,
+    bodyTimeoutMs: 8,
+    writeTimeoutMs: 9,
   });
   assert.deepEqual(c.ping, { mode: "prepost", timeoutMs: 5, intervalMs: 6 });
   assert.equal(c.secretSet, true);
@@ -56,4 +62,9 @@ Deno.test("toColumns: sets only what a patch names, keeps explicit nulls", () =>
     description: null,
   });
   assert.deepEqual(toColumns({ secret: "s", password: "p" }), {});
+  assert.deepEqual(toColumns({ pool: { headTimeoutMs: 1, bodyTimeoutMs: 2, writeTimeoutMs: 3 } }), {
+    headTimeoutMs: 1,
+    bodyTimeoutMs: 2,
+    writeTimeoutMs: 3,
+  });
 });

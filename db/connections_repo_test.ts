@@ -18,6 +18,9 @@ Deno.test("connections: create applies defaults and hides secrets", async () => 
     connectTimeoutMs: 5_000,
     acquireTimeoutMs: 10_000,
     replyTimeoutMs: 60_000,
+    headTimeoutMs: 60_000,
+    bodyTimeoutMs: 60_000,
+    writeTimeoutMs: 60_000,
   });
   assert.deepEqual(c.ping, { mode: "none", timeoutMs: 5000, intervalMs: 10000 });
   assert.equal(c.enabled, true);

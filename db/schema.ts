@@ -49,6 +49,10 @@ export const connections = sqliteTable("connections", {
   connectTimeoutMs: integer("connect_timeout_ms").notNull().default(5_000),
   acquireTimeoutMs: integer("acquire_timeout_ms").notNull().default(10_000),
   replyTimeoutMs: integer("reply_timeout_ms").notNull().default(60_000),
+  // AJP exchange limits: complete response head, client body progress, client reading
+  headTimeoutMs: integer("head_timeout_ms").notNull().default(60_000),
+  bodyTimeoutMs: integer("body_timeout_ms").notNull().default(60_000),
+  writeTimeoutMs: integer("write_timeout_ms").notNull().default(60_000),
   pingMode: text("ping_mode", { enum: pingModes }).notNull().default("none"),
   pingTimeoutMs: integer("ping_timeout_ms").notNull().default(5_000),
   pingIntervalMs: integer("ping_interval_ms").notNull().default(10_000),

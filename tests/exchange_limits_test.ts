@@ -53,6 +53,59 @@ Deno.test("a head trickled byte by byte is cut at the head timeout with 504", as
   assert.ok(elapsed >= 550 && elapsed < 2000, `answered after ${Math.round(elapsed)} ms`);
 });
 
+Deno.test("a stored connection's pool.headTimeoutMs cuts a trickled head with 504", async () => {
+  const head = encodeContainerMessage({
+    type: "SEND_HEADERS",
+    status: 200,
+    reason: "OK",
+    headers: [["Content-Type", "text/plain"], ["X-Padding", "a".repeat(20)]],
+  });
+  await using peer = startAjpPeer(async (s) => {
+    await s.readForward();
+    for (const byte of head) {
+      await s.writeRaw(new Uint8Array([byte]));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await s.send({ type: "END_RESPONSE", reuse: true });
+    await s.readPayload();
+  });
+  await using gw = await startTestGateway([]);
+  const made = await gw.api("POST", "/api/v1/connections", {
+    name: "stored-peer",
+    type: "direct",
+    host: "127.0.0.1",
+    port: peer.port,
+    pool: { replyTimeoutMs: 5000, headTimeoutMs: 600, bodyTimeoutMs: 700, writeTimeoutMs: 800 },
+  });
+  assert.equal(made.status, 201, await made.clone().text());
+  const pool = (await made.json()).pool;
+  assert.deepEqual(
+    [pool.headTimeoutMs, pool.bodyTimeoutMs, pool.writeTimeoutMs],
+    [600, 700, 800],
+  );
+  const route = await gw.api("POST", "/api/v1/routes", {
+    pathPrefix: "/stored",
+    connection: "stored-peer",
+    backendPath: "/",
+  });
+  assert.equal(route.status, 201, await route.text());
+  await waitFor("the route to apply", async () => {
+    const r = await fetch(gw.url("/stored/probe"), { method: "OPTIONS" });
+    await r.body?.cancel();
+    return r.status !== 404 || undefined;
+  }, { timeoutMs: 3000 });
+  const t0 = performance.now();
+  const r = await fetch(gw.url("/stored/x"));
+  const elapsed = performance.now() - t0;
+  assert.equal(r.status, 504);
+  await r.body?.cancel();
+  await loggedError(
+    gw.logLines,
+    /connection \\"stored-peer\\": no complete response head within 600 ms/,
+  );
+  assert.ok(elapsed >= 550 && elapsed < 2000, `answered after ${Math.round(elapsed)} ms`);
+});
+
 Deno.test("GET_BODY_CHUNK again after the end of the body closes the socket with 502", async () => {
   const seen: string[] = [];
   await using peer = startAjpPeer(async (s) => {

@@ -23,4 +23,10 @@ export const migrations: readonly EmbeddedMigration[] = [
     hash: "0270a838fee5140729f5f2103f91e3e3095a27755d58d5384fd8f675415e8ea1",
     sql: "CREATE TABLE `route_permissions` (\n\t`route_id` text NOT NULL,\n\t`user_id` integer NOT NULL,\n\t`role` text NOT NULL,\n\tPRIMARY KEY(`route_id`, `user_id`, `role`),\n\tFOREIGN KEY (`route_id`) REFERENCES `routes`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade\n);\n--> statement-breakpoint\nCREATE INDEX `route_permissions_user_idx` ON `route_permissions` (`user_id`);--> statement-breakpoint\nALTER TABLE `connections` ADD `restricted` integer DEFAULT false NOT NULL;",
   },
+  {
+    tag: "0003_exchange_timeouts",
+    when: 1796456664479,
+    hash: "03da9787948d6733fe25d3e68a952ef37c1622e2f073826da4f0a1465a2a8be6",
+    sql: "ALTER TABLE `connections` ADD `head_timeout_ms` integer DEFAULT 60000 NOT NULL;--> statement-breakpoint\nALTER TABLE `connections` ADD `body_timeout_ms` integer DEFAULT 60000 NOT NULL;--> statement-breakpoint\nALTER TABLE `connections` ADD `write_timeout_ms` integer DEFAULT 60000 NOT NULL;",
+  },
 ];

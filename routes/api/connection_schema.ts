@@ -31,6 +31,18 @@ export const poolInput = z.strictObject({
   connectTimeoutMs: millis(1, 600_000).optional().openapi({ description: "Default 5000." }),
   acquireTimeoutMs: millis(1, 600_000).optional().openapi({ description: "Default 10000." }),
   replyTimeoutMs: millis(1, 86_400_000).optional().openapi({ description: "Default 60000." }),
+  headTimeoutMs: millis(1, 86_400_000).optional().openapi({
+    description: "Direct only: from the last request byte sent to the complete response head " +
+      "(then 504); default 60000.",
+  }),
+  bodyTimeoutMs: millis(1, 86_400_000).optional().openapi({
+    description: "Direct only: the client's request body may make no progress this long while " +
+      "Tomcat asks for it (then 408); default 60000.",
+  }),
+  writeTimeoutMs: millis(1, 86_400_000).optional().openapi({
+    description: "Direct only: the client may read nothing of a streamed response this long " +
+      "(then it is cut); default 60000.",
+  }),
 }).openapi("PoolInput");
 
 /** CPING health-check settings. */
@@ -100,6 +112,9 @@ export const connectionView = z.object({
     connectTimeoutMs: z.int(),
     acquireTimeoutMs: z.int(),
     replyTimeoutMs: z.int(),
+    headTimeoutMs: z.int(),
+    bodyTimeoutMs: z.int(),
+    writeTimeoutMs: z.int(),
   }),
   ping: z.object({
     mode: z.enum(["none", "connect", "prepost", "interval"]),

@@ -103,6 +103,9 @@ export function ConnectionBody() {
           <Field name="pool.max" label="Pool max" type="number" />
           <Field name="pool.connectTimeoutMs" label="Connect timeout (ms)" type="number" />
           <Field name="pool.replyTimeoutMs" label="Reply timeout (ms)" type="number" />
+          <Field name="pool.headTimeoutMs" label="Head timeout (ms)" type="number" />
+          <Field name="pool.bodyTimeoutMs" label="Body timeout (ms)" type="number" />
+          <Field name="pool.writeTimeoutMs" label="Write timeout (ms)" type="number" />
           <Field name="pool.idleTimeoutMs" label="Idle timeout (ms)" type="number" />
           <div class="field">
             <label for="f-ping-mode">Ping mode</label>

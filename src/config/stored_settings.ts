@@ -30,6 +30,9 @@ export function toAjpSettings(c: Connection, secret: string | null): AjpSettings
     secret,
     packetSize: c.packetSize,
     ...limitsOf(c),
+    headTimeoutMs: c.pool.headTimeoutMs,
+    bodyTimeoutMs: c.pool.bodyTimeoutMs,
+    writeTimeoutMs: c.pool.writeTimeoutMs,
     initial: c.pool.initial,
     ping: { mode: c.ping.mode, timeoutMs: c.ping.timeoutMs, intervalMs: c.ping.intervalMs },
   };

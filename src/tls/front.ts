@@ -51,8 +51,8 @@ export interface TlsFront {
 
 /**
  * Starts the TLS listener that fits the options: with `clientCaFile`, the client-certificate
- * front (HTTP/1.1, full TLS session details); without, `Deno.serve` (HTTP/1.1 and HTTP/2,
- * `isSsl` only).
+ * front (HTTP/1.1, full TLS session details); without, the runtime's own server behind an
+ * accept loop with limits (HTTP/1.1 and HTTP/2, `isSsl` only).
  */
 export function startTlsFront(opts: TlsFrontOptions, handler: TlsHandler): Promise<TlsFront> {
   if (opts.clientCaFile !== null) return startClientCertFront(opts, handler);

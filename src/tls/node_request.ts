@@ -1,5 +1,5 @@
 /**
- * Turns a node:http / node:http2 server request into a web `Request` the way `Deno.serve`
+ * Turns a node:http(s) server request (HTTP/1.x) into a web `Request` the way `Deno.serve`
  * presents one: `url` is `https://` + the authority + the request target exactly as the
  * client sent it (not re-encoded, dot segments kept, as `Deno.serve` keeps them), headers in
  * order, and the body as a pull-based stream over the paused node stream.
@@ -7,12 +7,11 @@
  */
 import { isUrlSafeAuthority } from "./authority.ts";
 import type { IncomingMessage } from "node:http";
-import type { Http2ServerRequest } from "node:http2";
 import type { Readable } from "node:stream";
 import { GatewayError } from "../proxy/errors.ts";
 
-/** A request from node:http (HTTP/1.x) or node:http2's compatibility API. */
-export type NodeServerRequest = IncomingMessage | Http2ServerRequest;
+/** A request from node:http(s) (HTTP/1.x; the client-certificate front offers no HTTP/2). */
+export type NodeServerRequest = IncomingMessage;
 
 /** Bytes the web side may hold before the node stream is paused. */
 const BODY_HIGH_WATER_MARK = 64 * 1024;
@@ -42,23 +41,20 @@ export function toWebRequest(
   fallbackAuthority: string,
   signal: AbortSignal,
 ): WebRequest {
-  const h2 = "stream" in req;
   const method = req.method ?? "GET";
   const target = req.url ?? "";
-  const authority = (h2 ? req.authority : undefined) || req.headers.host || fallbackAuthority;
+  const authority = req.headers.host || fallbackAuthority;
   if (!isUrlSafeAuthority(authority)) {
-    throw new GatewayError("bad_request", "invalid Host header or :authority");
+    throw new GatewayError("bad_request", "invalid Host header");
   }
   if (!ORIGIN_FORM.test(target)) {
     throw new GatewayError("bad_request", "request target is not in origin form");
   }
   const url = `https://${authority}${target}`;
   const headers = webHeaders(req.rawHeaders);
-  // RFC 9113 8.3.1: :authority replaces Host; the gateway reads Host.
-  if (h2 && !headers.has("host")) headers.set("host", authority);
   const body = method === "GET" || method === "HEAD"
     ? null
-    : nodeReadableToWeb(req, h2 ? null : transportOf(req));
+    : nodeReadableToWeb(req, transportOf(req));
   let request: Request;
   try {
     request = new Request(url, {
@@ -79,7 +75,7 @@ export function toWebRequest(
 
 /**
  * Headers from node's `rawHeaders` list, pseudo-headers left out. Cookie fields are joined
- * with "; " (RFC 9113 8.2.3: HTTP/2 clients may split the cookie into several fields).
+ * with "; " (RFC 9110 allows one field only; a client that sends several is joined).
  */
 export function webHeaders(raw: string[]): Headers {
   const headers = new Headers();
@@ -110,8 +106,7 @@ export interface Pausable {
  * process by ~515 MB. Stopping the TCP handle itself (`_handle._nativeTcpHandle`, where
  * Deno's TLSWrap keeps it) holds the client back (growth 0.4 MB). Pausing the wrapped
  * `_parent` socket instead also stops it but sometimes never restarts. Null when the
- * handle is not there (another runtime), leaving node's own flow control. HTTP/2 needs
- * none of this: its flow control holds.
+ * handle is not there (another runtime), leaving node's own flow control.
  */
 export function transportOf(req: IncomingMessage): Pausable | null {
   const handle = (req.socket as { _handle?: { _nativeTcpHandle?: NativeHandle } } | null)

@@ -230,35 +230,49 @@ Deno.test({
   },
 });
 
+/**
+ * Starts a gateway under `ulimit -n 160` with `args`, opens 220 idle connections to its proxy
+ * listener (more than it has descriptors), closes them, then checks that `probe` gets 200
+ * and that nothing ended the process.
+ */
+async function survivesFdExhaustion(
+  args: string[],
+  probe: (port: number) => Promise<Response>,
+): Promise<void> {
+  await using tomcat = await startTomcat({ ajp: [{ name: "ajp", secret: SECRET }] });
+  const pass = `/app ajp://127.0.0.1:${tomcat.ajpPort("ajp")}/app secret=${SECRET}`;
+  await using gw = await startGatewayProcess({
+    db: ":memory:",
+    adminToken: "fd-test-admin-token-0123456789abcdef",
+    args: ["--proxy-pass", pass, "--max-connections", "100000", ...args],
+    fdLimit: 160,
+  });
+  const conns: Deno.Conn[] = [];
+  try {
+    for (let i = 0; i < 220; i++) {
+      conns.push(await Deno.connect({ hostname: "127.0.0.1", port: gw.proxyPort }));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  } finally {
+    for (const c of conns) c.close();
+  }
+  await new Promise((r) => setTimeout(r, 1500));
+  const res = await probe(gw.proxyPort);
+  assert.equal(res.status, 200, gw.output());
+  await res.body?.cancel();
+  assert.doesNotMatch(gw.output(), /Uncaught|panicked/);
+}
+
 Deno.test({
   name: "plain listener: out of file descriptors, the gateway lives on",
   ignore: tomcatAvailable() !== null,
   sanitizeOps: false,
   sanitizeResources: false,
-  async fn() {
-    await using tomcat = await startTomcat({ ajp: [{ name: "ajp", secret: SECRET }] });
-    const pass = `/app ajp://127.0.0.1:${tomcat.ajpPort("ajp")}/app secret=${SECRET}`;
-    await using gw = await startGatewayProcess({
-      db: ":memory:",
-      adminToken: "fd-test-admin-token-0123456789abcdef",
-      args: ["--proxy-pass", pass, "--header-timeout", "30", "--max-connections", "100000"],
-      fdLimit: 160,
-    });
-    const conns: Deno.Conn[] = [];
-    try {
-      for (let i = 0; i < 220; i++) {
-        conns.push(await Deno.connect({ hostname: "127.0.0.1", port: gw.proxyPort }));
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    } finally {
-      for (const c of conns) c.close();
-    }
-    await new Promise((r) => setTimeout(r, 1500));
-    const res = await fetch(gw.url("/app/probe/x"));
-    assert.equal(res.status, 200, gw.output());
-    await res.body?.cancel();
-    assert.doesNotMatch(gw.output(), /Uncaught/);
-  },
+  fn: () =>
+    survivesFdExhaustion(
+      ["--header-timeout", "30"],
+      (port) => fetch(`http://127.0.0.1:${port}/app/probe/x`),
+    ),
 });
 
 Deno.test({
@@ -267,30 +281,12 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    await using tomcat = await startTomcat({ ajp: [{ name: "ajp", secret: SECRET }] });
-    const pass = `/app ajp://127.0.0.1:${tomcat.ajpPort("ajp")}/app secret=${SECRET}`;
     await using certs = await makeCerts();
-    await using gw = await startGatewayProcess({
-      db: ":memory:",
-      adminToken: "fd-test-admin-token-0123456789abcdef",
-      args: ["--proxy-pass", pass, "--max-connections", "100000", ...tlsArgs(certs)],
-      fdLimit: 160,
-    });
-    const conns: Deno.Conn[] = [];
-    try {
-      for (let i = 0; i < 220; i++) {
-        conns.push(await Deno.connect({ hostname: "127.0.0.1", port: gw.proxyPort }));
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    } finally {
-      for (const c of conns) c.close();
-    }
-    await new Promise((r) => setTimeout(r, 1500));
     using client = Deno.createHttpClient({ caCerts: [certs.ca] });
-    const res = await fetch(`https://127.0.0.1:${gw.proxyPort}/app/probe/x`, { client });
-    assert.equal(res.status, 200, gw.output());
-    await res.body?.cancel();
-    assert.doesNotMatch(gw.output(), /Uncaught|panicked/);
+    await survivesFdExhaustion(
+      tlsArgs(certs),
+      (port) => fetch(`https://127.0.0.1:${port}/app/probe/x`, { client }),
+    );
   },
 });
 

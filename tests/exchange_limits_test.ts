@@ -23,14 +23,15 @@ async function loggedError(lines: string[], detail: RegExp): Promise<void> {
   );
 }
 
-Deno.test("a head trickled byte by byte is cut at the head timeout with 504", async () => {
+/** A scripted backend that sends its response head one byte every 100 ms (about 5 s). */
+function trickledHeadPeer() {
   const head = encodeContainerMessage({
     type: "SEND_HEADERS",
     status: 200,
     reason: "OK",
     headers: [["Content-Type", "text/plain"], ["X-Padding", "a".repeat(20)]],
   });
-  await using peer = startAjpPeer(async (s) => {
+  return startAjpPeer(async (s) => {
     await s.readForward();
     for (const byte of head) {
       await s.writeRaw(new Uint8Array([byte]));
@@ -39,6 +40,10 @@ Deno.test("a head trickled byte by byte is cut at the head timeout with 504", as
     await s.send({ type: "END_RESPONSE", reuse: true });
     await s.readPayload();
   });
+}
+
+Deno.test("a head trickled byte by byte is cut at the head timeout with 504", async () => {
+  await using peer = trickledHeadPeer();
   await using gw = await startTestGateway([
     `/ ajp://127.0.0.1:${peer.port}/ name=peer timeout=5 headtimeout=600`,
   ]);
@@ -54,21 +59,7 @@ Deno.test("a head trickled byte by byte is cut at the head timeout with 504", as
 });
 
 Deno.test("a stored connection's pool.headTimeoutMs cuts a trickled head with 504", async () => {
-  const head = encodeContainerMessage({
-    type: "SEND_HEADERS",
-    status: 200,
-    reason: "OK",
-    headers: [["Content-Type", "text/plain"], ["X-Padding", "a".repeat(20)]],
-  });
-  await using peer = startAjpPeer(async (s) => {
-    await s.readForward();
-    for (const byte of head) {
-      await s.writeRaw(new Uint8Array([byte]));
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await s.send({ type: "END_RESPONSE", reuse: true });
-    await s.readPayload();
-  });
+  await using peer = trickledHeadPeer();
   await using gw = await startTestGateway([]);
   const made = await gw.api("POST", "/api/v1/connections", {
     name: "stored-peer",

@@ -1,13 +1,13 @@
 /**
  * The gateway's HTTP apps, built for the composition root (src/server/gateway.ts), which
- * receives them from the entry point: the proxy app, and the management app with the API
+ * receives them from the entry point: the proxy handler, and the management app with the API
  * (loaded on its first request) and the console mounted on it.
  * @module
  */
 import type { GatewayApps, ManagementDeps } from "../src/server/apps.ts";
 import { createAdminApp } from "./admin.ts";
 import { createConsoleApp } from "./console/mod.ts";
-import { createProxyApp, createProxyHandler } from "./proxy.ts";
+import { createProxyHandler } from "./proxy.ts";
 
 /** The management listener's app: health, readiness, metrics, `/api/v1` and the console. */
 function createManagementApp(deps: ManagementDeps) {
@@ -35,7 +35,6 @@ function createManagementApp(deps: ManagementDeps) {
 
 /** See module doc. */
 export const gatewayApps: GatewayApps = {
-  proxyApp: (runtime, access, limits) => createProxyApp(runtime, access, limits),
   proxyHandler: (runtime, access, limits) => createProxyHandler(runtime, access, limits),
   management: (deps) => createManagementApp(deps),
 };

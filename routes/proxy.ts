@@ -1,12 +1,11 @@
 /**
- * The proxy listener's one handler (and a Hono app over it for the TLS listener), which
+ * The proxy listeners' one handler (the plain and the TLS listener both call it), which
  * reads top to bottom: check the target, route it, decide the body's framing, make the one
  * request object and hand it to the route's connection or balancer (`send`). No other middleware on this path; failures
  * become short plain-text answers in one place (`asGatewayError`), and each request is
  * traced for the access log and metrics when a sink is given.
  * @module
  */
-import { Hono } from "hono";
 import { BodySource } from "../src/proxy/body_source.ts";
 import { asGatewayError, GatewayError } from "../src/proxy/errors.ts";
 import { requestBodyLength } from "../src/proxy/header_rules.ts";
@@ -21,12 +20,7 @@ import {
 } from "../src/proxy/request_target.ts";
 import type { GatewayRuntime } from "../src/proxy/runtime.ts";
 import type { UpstreamRequest } from "../src/proxy/upstream.ts";
-import type { ProxyBindings, ProxyLimits, ProxyRequest } from "../src/server/apps.ts";
-
-/** Per-request bindings the server passes to `app.fetch`. */
-export interface ProxyEnv {
-  Bindings: ProxyBindings;
-}
+import type { ProxyLimits, ProxyRequest } from "../src/server/apps.ts";
 
 export type { ProxyLimits, ProxyRequest };
 
@@ -38,29 +32,6 @@ const DEFAULT_LIMITS: ProxyLimits = {
 
 /** Receives each finished request (access log, metrics). */
 export type AccessSink = (record: AccessRecord) => void;
-
-/** Builds the proxy app over a runtime, for listeners that hand over a fetch `Request`. */
-export function createProxyApp(
-  runtime: GatewayRuntime,
-  access?: AccessSink,
-  limits: ProxyLimits = DEFAULT_LIMITS,
-): Hono<ProxyEnv> {
-  const handle = createProxyHandler(runtime, access, limits);
-  const app = new Hono<ProxyEnv>();
-  app.all("*", (c) => {
-    const req = c.req.raw;
-    return handle({
-      method: req.method,
-      target: req.url,
-      headers: req.headers,
-      body: req.body,
-      signal: () => req.signal,
-      client: c.env.client,
-      url: req.url,
-    });
-  });
-  return app;
-}
 
 /** Builds the proxy path's one handler: route, trace and send a {@link ProxyRequest}. */
 export function createProxyHandler(

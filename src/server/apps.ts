@@ -16,15 +16,10 @@ export interface Fetcher<B = undefined> {
   fetch(req: Request, bindings: B): Response | Promise<Response>;
 }
 
-/** Per-request bindings of the proxy app. */
-export interface ProxyBindings {
-  client: ClientInfo;
-}
-
 /**
  * One client request as the proxy path reads it. The plain listener makes it directly
- * (no fetch `Request`, which cannot carry every method or a body on GET); the proxy app
- * makes it from a `Request` for the TLS listener.
+ * (no fetch `Request`, which cannot carry every method or a body on GET); the TLS listener
+ * makes it from the runtime's `Request`.
  */
 export interface ProxyRequest {
   method: string;
@@ -81,13 +76,7 @@ export interface ManagementDeps {
 
 /** The apps' factories, from routes/. */
 export interface GatewayApps {
-  /** The proxy as a web app, for the TLS listener. */
-  proxyApp(
-    runtime: GatewayRuntime,
-    access: (record: AccessRecord) => void,
-    limits: ProxyLimits,
-  ): Fetcher<ProxyBindings>;
-  /** The proxy as a plain handler, for the plain listener (no web Request, no router). */
+  /** The proxy as a plain handler (no router), for both listeners. */
   proxyHandler(
     runtime: GatewayRuntime,
     access: (record: AccessRecord) => void,

@@ -126,9 +126,18 @@ export async function startGateway(
       if (accessLog) log.info("access", { ...rec });
     };
     if (options.tls) {
-      const proxyApp = apps.proxyApp(runtime, access, options.limits);
+      // The same handler as the plain listener's, fed from the runtime's Request.
+      const handle = apps.proxyHandler(runtime, access, options.limits);
       const serveProxy = (req: Request, client: ClientInfo) =>
-        Promise.resolve(proxyApp.fetch(req, { client }));
+        handle({
+          method: req.method,
+          target: req.url,
+          headers: req.headers,
+          body: req.body,
+          signal: () => req.signal,
+          client,
+          url: req.url,
+        });
       // the runtime's HTTP server over TLS, or node:tls when clients must present a certificate
       tlsFront = await startTlsFront({
         hostname: options.listen.hostname,

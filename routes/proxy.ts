@@ -19,6 +19,7 @@ import {
   splitTarget,
 } from "../src/proxy/request_target.ts";
 import type { GatewayRuntime } from "../src/proxy/runtime.ts";
+import { wholeBodyOf } from "../src/proxy/whole_body.ts";
 import type { UpstreamRequest } from "../src/proxy/upstream.ts";
 import type { ProxyLimits, ProxyRequest } from "../src/server/apps.ts";
 
@@ -59,7 +60,8 @@ export function createProxyHandler(
     }
     if (trace) {
       trace.headers(res.status);
-      if (res.body === null) trace.done("ok");
+      // (a whole body was traced as done by its exchange; asking for `body` would make a stream)
+      if (wholeBodyOf(res) === undefined && res.body === null) trace.done("ok");
     }
     return res;
   };

@@ -23,6 +23,7 @@ import type { Ending, Lease, LinkWatcher, Pool } from "./pool.ts";
 import { decideRetry } from "./retry.ts";
 import { GatewayError, messageOf, type Retry } from "../proxy/errors.ts";
 import { clientResponseHeaders } from "../proxy/header_rules.ts";
+import { wholeBodyResponse } from "../proxy/whole_body.ts";
 import type { UpstreamCounters, UpstreamRequest } from "../proxy/upstream.ts";
 
 /** Methods that may be replayed on a fresh socket (RFC 9110 9.2.2). */
@@ -345,7 +346,7 @@ class Exchange implements LinkWatcher {
       const body = concatBytes(views);
       if (this.req.trace) this.req.trace.bytesOut += body.length;
       this.end(next.reuse);
-      return new Response(body, { status, headers });
+      return wholeBodyResponse(body, { status, headers });
     }
     this.stash = next; // GET_BODY_CHUNK (full duplex), an error, or null: the stream handles it
     this.pending = views;

@@ -8,6 +8,7 @@
  * @module
  */
 import type { ConnReader } from "./conn_reader.ts";
+import { wholeBodyOf } from "../proxy/whole_body.ts";
 
 /** How to frame and end one response. */
 export interface WriteOptions {
@@ -119,6 +120,16 @@ export async function writeResponse(
   const write = (bytes: Uint8Array) => conn.write(bytes, opts.writeTimeoutMs);
   const status = res.status;
   const bodiless = opts.isHead || status === 204 || status === 304 || status < 200;
+  const whole = bodiless ? undefined : wholeBodyOf(res);
+  if (whole !== undefined) {
+    try {
+      const keep = opts.keepAlive();
+      await write(join(headText(res, opts, `content-length: ${whole.length}\r\n`, keep), whole));
+      return keep ? "keep" : "close";
+    } catch {
+      return "failed";
+    }
+  }
   if (res.body === null || bodiless) {
     if (res.body) await res.body.cancel().catch(() => {});
     const framing = bodiless ? "" : "content-length: 0\r\n";

@@ -779,3 +779,27 @@ Deno.test("TLS listener: connections over maxConnections are closed at accept, l
     await new Promise((r) => setTimeout(r, 50));
   }
 });
+
+Deno.test("TLS listener: an idle HTTP/2 connection is shut down after the idle timeout", async () => {
+  await using certs = await makeCerts();
+  await using f = await front(certs, () => Promise.resolve(new Response("ok")), {
+    idleTimeoutMs: 300,
+  });
+  const session = h2connect(`https://localhost:${f.addr.port}`, { ca: certs.ca });
+  try {
+    const closed = new Promise<boolean>((resolve) => session.once("close", () => resolve(true)));
+    const status = await new Promise<number>((resolve, reject) => {
+      const stream = session.request({ ":path": "/" });
+      let code = 0;
+      stream.on("response", (h) => code = Number(h[":status"]));
+      stream.on("end", () => resolve(code));
+      stream.on("error", reject);
+      stream.resume();
+      stream.end();
+    });
+    assert.equal(status, 200);
+    assert.equal(await within(closed, 3000, "idle HTTP/2 close"), true);
+  } finally {
+    session.destroy();
+  }
+});

@@ -18,6 +18,7 @@
  * HTTP/2 is not offered here (h2c prior knowledge is answered 505).
  * @module
  */
+import { acceptLoop } from "../proxy/accept_loop.ts";
 import { GatewayError } from "../proxy/errors.ts";
 import { requestBodyLength } from "../proxy/header_rules.ts";
 import { type Framing, requestBody } from "./body.ts";
@@ -117,34 +118,19 @@ export function serveHttp1(options: Http1Options, handler: Http1Handler): Http1S
   }, SWEEP_MS);
   Deno.unrefTimer(sweeper);
 
-  const acceptLoop = (async () => {
-    let backoff = 0;
-    let lastWarn = 0;
-    while (!closing) {
-      let conn: Deno.Conn;
-      try {
-        conn = await listener.accept();
-        backoff = 0;
-      } catch (err) {
-        if (closing || err instanceof Deno.errors.BadResource) break;
-        // EMFILE/ENFILE and friends: wait for descriptors to be freed, then go on.
-        backoff = Math.min(1000, backoff === 0 ? 20 : backoff * 2);
-        if (Date.now() - lastWarn > 10_000) {
-          lastWarn = Date.now();
-          warn(`proxy listener: accept failed (${errorText(err)}); retrying`);
-        }
-        await new Promise((r) => setTimeout(r, backoff));
-        continue;
-      }
-      if (live.size >= limits.maxConnections) {
-        refuse(conn);
-        continue;
-      }
+  const accepting = acceptLoop(listener, {
+    name: "proxy listener",
+    closing: () => closing,
+    open: () => live.size,
+    maxConnections: limits.maxConnections,
+    serve: (conn) => {
       const c = new Connection(conn, limits, handler);
       live.add(c);
       c.run().finally(() => live.delete(c));
-    }
-  })();
+    },
+    refuse,
+    warn,
+  });
 
   return {
     addr,
@@ -160,16 +146,12 @@ export function serveHttp1(options: Http1Options, handler: Http1Handler): Http1S
           // already closed
         }
       }
-      await acceptLoop;
+      await accepting;
       for (const c of live) c.drain();
       await Promise.all([...live].map((c) => c.done));
       clearInterval(sweeper);
     },
   };
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 const REFUSAL = enc.encode(

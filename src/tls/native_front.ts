@@ -46,7 +46,8 @@
  * @module
  */
 import type { ClientInfo } from "../proxy/client_info.ts";
-import { GatewayError } from "../proxy/errors.ts";
+import { GatewayError, messageOf } from "../proxy/errors.ts";
+import { HTTP1_DEFAULTS } from "../http1/server.ts";
 import { isUrlSafeAuthority } from "./authority.ts";
 import type { TlsFront, TlsHandler } from "./front.ts";
 import { TlsListener, type TlsListenerLimits } from "./tls_listener.ts";
@@ -70,13 +71,6 @@ export interface NativeTlsFrontOptions extends Partial<TlsListenerLimits> {
   warn?: (message: string) => void;
 }
 
-/** Defaults of the limits: the plain listener's (`--header-timeout` and friends). */
-const LIMIT_DEFAULTS: TlsListenerLimits = {
-  headerTimeoutMs: 20_000,
-  idleTimeoutMs: 5_000,
-  maxConnections: 1000,
-};
-
 /** See module doc. Rejects when the files are unusable or the address cannot be bound. */
 export async function startNativeTlsFront(
   opts: NativeTlsFrontOptions,
@@ -86,10 +80,11 @@ export async function startNativeTlsFront(
   const files = { certFile: opts.certFile, keyFile: opts.keyFile, clientCaFile: null };
   const material = await readTlsMaterial(files);
   if (!opts.reusePort) assertPortFree(opts.hostname, opts.port);
+  // Defaults: the plain listener's (`--header-timeout` and friends).
   const limits: TlsListenerLimits = {
-    headerTimeoutMs: opts.headerTimeoutMs ?? LIMIT_DEFAULTS.headerTimeoutMs,
-    idleTimeoutMs: opts.idleTimeoutMs ?? LIMIT_DEFAULTS.idleTimeoutMs,
-    maxConnections: opts.maxConnections ?? LIMIT_DEFAULTS.maxConnections,
+    headerTimeoutMs: opts.headerTimeoutMs ?? HTTP1_DEFAULTS.headerTimeoutMs,
+    idleTimeoutMs: opts.idleTimeoutMs ?? HTTP1_DEFAULTS.idleTimeoutMs,
+    maxConnections: opts.maxConnections ?? HTTP1_DEFAULTS.maxConnections,
   };
   const listen = (pem: TlsMaterial, port: number): TlsListener => {
     try {
@@ -209,8 +204,4 @@ async function settledWithin(p: Promise<void>, ms: number): Promise<void> {
   const late = new Promise<void>((resolve) => timer = setTimeout(resolve, ms));
   await Promise.race([p, late]);
   clearTimeout(timer);
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

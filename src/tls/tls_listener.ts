@@ -6,6 +6,7 @@
  * timeouts, and an accept loop that survives EMFILE (see `native_front.ts`).
  * @module
  */
+import { acceptLoop } from "../proxy/accept_loop.ts";
 
 /** Answers one request; `info` is the runtime server's (remote address, completion). */
 export type ConnHandler = (req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) =>
@@ -140,7 +141,21 @@ export class TlsListener {
       for (const c of this.live) c.sweep(now, this.opts);
     }, SWEEP_MS);
     Deno.unrefTimer(this.sweeper);
-    this.loop = this.acceptLoop();
+    this.loop = acceptLoop(this.listener, {
+      name: "tls listener",
+      closing: () => this.closing,
+      open: () => this.live.size,
+      maxConnections: opts.maxConnections,
+      serve: (conn) => this.start(new TlsConnection(conn)),
+      refuse: (conn) => {
+        try {
+          conn.close();
+        } catch {
+          // closed
+        }
+      },
+      warn: opts.warn,
+    });
   }
 
   /** Open connections. */
@@ -177,37 +192,6 @@ export class TlsListener {
     clearInterval(this.sweeper);
   }
 
-  private async acceptLoop() {
-    let backoff = 0;
-    let lastWarn = 0;
-    while (!this.closing) {
-      let conn: Deno.TlsConn;
-      try {
-        conn = await this.listener.accept();
-        backoff = 0;
-      } catch (err) {
-        if (this.closing || err instanceof Deno.errors.BadResource) break;
-        // EMFILE/ENFILE and friends: wait for descriptors to be freed, then go on.
-        backoff = Math.min(1000, backoff === 0 ? 20 : backoff * 2);
-        if (Date.now() - lastWarn > 10_000) {
-          lastWarn = Date.now();
-          this.opts.warn(`tls listener: accept failed (${messageOf(err)}); retrying`);
-        }
-        await new Promise((r) => setTimeout(r, backoff));
-        continue;
-      }
-      if (this.live.size >= this.opts.maxConnections) {
-        try {
-          conn.close();
-        } catch {
-          // closed
-        }
-        continue;
-      }
-      this.start(new TlsConnection(conn));
-    }
-  }
-
   private start(c: TlsConnection) {
     this.live.add(c);
     c.conn.handshake()
@@ -231,8 +215,4 @@ export class TlsListener {
       .catch(() => c.close())
       .finally(() => this.live.delete(c));
   }
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

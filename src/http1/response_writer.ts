@@ -120,26 +120,12 @@ export async function writeResponse(
   const write = (bytes: Uint8Array) => conn.write(bytes, opts.writeTimeoutMs);
   const status = res.status;
   const bodiless = opts.isHead || status === 204 || status === 304 || status < 200;
+  // Fixed-length answers: a whole body known at once, no body, or a bodiless status.
   const whole = bodiless ? undefined : wholeBodyOf(res);
-  if (whole !== undefined) {
-    try {
-      const keep = opts.keepAlive();
-      await write(join(headText(res, opts, `content-length: ${whole.length}\r\n`, keep), whole));
-      return keep ? "keep" : "close";
-    } catch {
-      return "failed";
-    }
-  }
-  if (res.body === null || bodiless) {
-    if (res.body) await res.body.cancel().catch(() => {});
-    const framing = bodiless ? "" : "content-length: 0\r\n";
-    try {
-      const keep = opts.keepAlive();
-      await write(enc.encode(headText(res, opts, framing, keep)));
-      return keep ? "keep" : "close";
-    } catch {
-      return "failed";
-    }
+  if (whole !== undefined || res.body === null || bodiless) {
+    if (whole === undefined && res.body) await res.body.cancel().catch(() => {});
+    const framing = bodiless ? "" : `content-length: ${whole?.length ?? 0}\r\n`;
+    return await writeFixed(res, opts, write, framing, whole).catch(() => "failed" as const);
   }
   const reader = res.body.getReader();
   let keep = false;
@@ -154,18 +140,14 @@ export async function writeResponse(
       keep = opts.keepAlive();
       out = enc.encode(headText(res, opts, "transfer-encoding: chunked\r\n", keep));
     } else if (first.done) {
-      keep = opts.keepAlive();
-      await write(enc.encode(headText(res, opts, "content-length: 0\r\n", keep)));
-      return keep ? "keep" : "close";
+      return await writeFixed(res, opts, write, "content-length: 0\r\n");
     } else {
       // A body that is complete at once (a fixed answer) goes out with a Content-Length.
       next = reader.read();
       const quick = await Promise.race([next, SETTLED_CHECK]);
       if (quick !== PENDING && quick.done) {
-        keep = opts.keepAlive();
         const framing = `content-length: ${first.value.length}\r\n`;
-        await write(join(headText(res, opts, framing, keep), first.value));
-        return keep ? "keep" : "close";
+        return await writeFixed(res, opts, write, framing, first.value);
       }
       if (opts.minor === 0) {
         return await closeDelimited(res, opts, write, reader, next, first.value);
@@ -205,6 +187,20 @@ export async function writeResponse(
     await reader.cancel().catch(() => {});
     return "failed";
   }
+}
+
+/** The head with `framing` and, when given, the whole body, in one write. */
+async function writeFixed(
+  res: Response,
+  opts: WriteOptions,
+  write: (b: Uint8Array) => Promise<void>,
+  framing: string,
+  body?: Uint8Array,
+): Promise<WriteOutcome> {
+  const keep = opts.keepAlive();
+  const head = headText(res, opts, framing, keep);
+  await write(body ? join(head, body) : enc.encode(head));
+  return keep ? "keep" : "close";
 }
 
 /** How long the head waits for the first body piece to share its write. */

@@ -171,8 +171,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           extraArgs: [...options.gatewayArgs, "--workers", String(g.workers)],
           logLevel: options.accessLog ? "info" : "warn",
           proxyPass: [
-            `${PREFIX_8K} ${ajp8k} secret=${secret} max=512`,
-            `${PREFIX_64K} ${ajp64k} secret=${secret} packetsize=65536 max=512`,
+            `${PREFIX_8K} ${ajp8k} secret=${secret}`,
+            `${PREFIX_64K} ${ajp64k} secret=${secret} packetsize=65536`,
           ],
         },
       });

@@ -121,7 +121,7 @@ export async function runTlsComparison(o: TlsCompareOptions): Promise<TlsRow[]> 
   const gateway = await startGatewayProcess({
     repoRoot: o.repoRoot,
     logFile: `${o.workDir}/ajpgate-tls.log`,
-    proxyPass: [`/app ${o.ajpTarget} secret=${o.secret} max=512`],
+    proxyPass: [`/app ${o.ajpTarget} secret=${o.secret}`],
     extraArgs: ["--tls-cert", certFile, "--tls-key", keyFile, "--workers", "1"],
   });
   cleanup.defer(() => gateway.stop());

@@ -22,7 +22,7 @@ import { type AjpLink, protocolError } from "./link.ts";
 import type { Ending, Lease, LinkWatcher, Pool } from "./pool.ts";
 import { decideRetry } from "./retry.ts";
 import { GatewayError, messageOf, type Retry } from "../proxy/errors.ts";
-import { clientResponseHeaders } from "../proxy/header_rules.ts";
+import { clientResponseHeaderPairs } from "../proxy/header_rules.ts";
 import { wholeBodyResponse } from "../proxy/whole_body.ts";
 import type { UpstreamCounters, UpstreamRequest } from "../proxy/upstream.ts";
 
@@ -316,24 +316,15 @@ class Exchange implements LinkWatcher {
     if (status < 200 || status > 599) {
       throw this.unexpected(`status ${status}`);
     }
-    let headers: Headers;
-    try {
-      headers = clientResponseHeaders(head.headers, this.isHead);
-    } catch (err) {
-      this.link!.close();
-      throw new GatewayError(
-        "protocol",
-        `connection "${this.conn.name}": backend sent an invalid header`,
-        { cause: err },
-      );
-    }
+    const headers = clientResponseHeaderPairs(head.headers, this.isHead);
     if (this.isHead || status === 204 || status === 304 || status === 205) {
+      const res = this.checkedResponse(() => new Response(null, { status, headers }));
       this.phase = "drain";
       for (;;) {
         const msg = await this.nextMessage();
         if (msg.type === "END_RESPONSE") {
           this.end(msg.reuse);
-          return new Response(null, { status, headers });
+          return res;
         }
       }
     }
@@ -345,8 +336,9 @@ class Exchange implements LinkWatcher {
     if (next?.type === "END_RESPONSE") {
       const body = concatBytes(views);
       if (this.req.trace) this.req.trace.bytesOut += body.length;
+      const res = this.checkedResponse(() => wholeBodyResponse(body, status, headers));
       this.end(next.reuse);
-      return wholeBodyResponse(body, { status, headers });
+      return res;
     }
     this.stash = next; // GET_BODY_CHUNK (full duplex), an error, or null: the stream handles it
     this.pending = views;
@@ -364,7 +356,21 @@ class Exchange implements LinkWatcher {
       },
       { highWaterMark: 1 },
     );
-    return new Response(stream, { status, headers });
+    return this.checkedResponse(() => new Response(stream, { status, headers }));
+  }
+
+  /** `make()`, with a header the Fetch API refuses reported as the backend's fault. */
+  private checkedResponse(make: () => Response): Response {
+    try {
+      return make();
+    } catch (err) {
+      this.link?.close();
+      throw new GatewayError(
+        "protocol",
+        `connection "${this.conn.name}": backend sent an invalid header`,
+        { cause: err },
+      );
+    }
   }
 
   /**

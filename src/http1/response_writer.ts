@@ -8,7 +8,7 @@
  * @module
  */
 import type { ConnReader } from "./conn_reader.ts";
-import { wholeBodyOf } from "../proxy/whole_body.ts";
+import { headerPairsOf, wholeBodyOf } from "../proxy/whole_body.ts";
 
 /** How to frame and end one response. */
 export interface WriteOptions {
@@ -70,7 +70,7 @@ export function reasonOf(status: number): string {
 function headText(res: Response, opts: WriteOptions, framing: string, keepAlive: boolean) {
   let head = `HTTP/1.${opts.minor} ${res.status} ${res.statusText || reasonOf(res.status)}\r\n`;
   let hasDate = false;
-  for (const [name, value] of res.headers) {
+  for (const [name, value] of headerPairsOf(res)) {
     if (SKIP.has(name)) {
       // A HEAD answer's Content-Length describes the body that is not sent.
       if (!(opts.isHead && name === "content-length")) continue;

@@ -19,7 +19,7 @@ const opts = { isHead: false, minor: 1 as const, keepAlive: () => true, writeTim
 
 Deno.test("writeResponse: a whole body goes out with its head in one write, its stream untouched", async () => {
   const { conn, writes } = recordingConn();
-  const res = wholeBodyResponse(new TextEncoder().encode("hello"), { status: 200 });
+  const res = wholeBodyResponse(new TextEncoder().encode("hello"), 200, []);
   assert.equal(await writeResponse(new ConnReader(conn, 64), res, opts), "keep");
   assert.equal(writes.length, 1);
   const text = new TextDecoder().decode(writes[0]);

@@ -57,27 +57,38 @@ export function forwardableRequestHeaders(headers: Headers): [string, string][] 
  * The client's response headers from the backend's: hop-by-hop headers and those the backend
  * names in its own `Connection` header are dropped (RFC 9110 7.6.1). Content-Length is
  * dropped too: the response is framed from the body itself (CVE-2024-24795), except for
- * HEAD, where it describes the body that was not sent. Throws a TypeError on a header the
- * Fetch API refuses.
+ * HEAD, where it describes the body that was not sent. Names come back lower-cased, in the
+ * backend's order; the values are not checked here (the `Response` they go into checks them).
  */
-export function clientResponseHeaders(
+export function clientResponseHeaderPairs(
   backend: Iterable<readonly [string, string]>,
   isHead: boolean,
-): Headers {
+): [string, string][] {
   let named: Set<string> | null = null;
   for (const [name, value] of backend) {
     if (name.length === 10 && name.toLowerCase() === "connection") {
       for (const n of connectionNames(value) ?? []) (named ??= new Set()).add(n);
     }
   }
-  const out = new Headers();
+  const out: [string, string][] = [];
   for (const [name, value] of backend) {
     const lower = name.toLowerCase();
     if (lower === "content-length" ? isHead : !HOP_BY_HOP.has(lower) && !named?.has(lower)) {
-      out.append(name, value);
+      out.push([lower, value]);
     }
   }
   return out;
+}
+
+/**
+ * {@link clientResponseHeaderPairs} as `Headers`. Throws a TypeError on a header the Fetch
+ * API refuses.
+ */
+export function clientResponseHeaders(
+  backend: Iterable<readonly [string, string]>,
+  isHead: boolean,
+): Headers {
+  return new Headers(clientResponseHeaderPairs(backend, isHead));
 }
 
 /**

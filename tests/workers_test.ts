@@ -74,7 +74,7 @@ Deno.test({
             if (r.status === 200) ok++;
             else failures.push(String(r.status));
           } catch (err) {
-            failures.push(String(err));
+            failures.push(`${err}${err instanceof Error && err.cause ? ` (${err.cause})` : ""}`);
           }
         }
       };

@@ -52,6 +52,11 @@ export class ConnReader {
     return read;
   }
 
+  /** Brings the deadline of the read in flight, if any, to at most `ms` from now. */
+  hurry(ms: number): void {
+    if (this.readAt !== 0) this.readAt = Math.min(this.readAt, Date.now() + ms);
+  }
+
   /** Writes all of `bytes`; a client that takes none of them for `timeoutMs` is cut. */
   async write(bytes: Uint8Array, timeoutMs: number): Promise<void> {
     let off = 0;

@@ -14,7 +14,10 @@
  * - at most `maxConnections` (1000) clients at once: more are answered 503 and closed;
  *   failures to accept (EMFILE) back off and retry, never end the process;
  * - pipelined requests are answered one after the other; a client that half-closes after
- *   its request still gets its answer.
+ *   its request still gets its answer;
+ * - on shutdown, a connection waiting for a request gets `DRAIN_LINGER_MS` more to send
+ *   one, which is answered with `connection: close`: closing it at once would drop a
+ *   request already on its way (a client cannot tell that from a network failure).
  * HTTP/2 is not offered here (h2c prior knowledge is answered 505).
  * @module
  */
@@ -94,6 +97,8 @@ export interface Http1Server {
 
 const enc = new TextEncoder();
 const SWEEP_MS = 100;
+/** How long a draining connection still waits for a request that may be on its way. */
+export const DRAIN_LINGER_MS = 1000;
 
 /** See module doc. */
 export function serveHttp1(options: Http1Options, handler: Http1Handler): Http1Server {
@@ -201,10 +206,13 @@ class Connection {
     this.reader.sweep(now);
   }
 
-  /** Closes the connection now if it waits for a request, else after the current answer. */
+  /**
+   * Ends the connection: its next answer says `connection: close`, and a wait for the next
+   * request is cut to `DRAIN_LINGER_MS`.
+   */
   drain() {
     this.draining = true;
-    if (this.idle) this.close();
+    if (this.idle) this.reader.hurry(DRAIN_LINGER_MS);
   }
 
   private close() {
@@ -224,7 +232,7 @@ class Connection {
       // not a TCP socket
     }
     let first = true;
-    while (!this.draining) {
+    for (;;) {
       const head = await this.readHead(first);
       first = false;
       if (head === null) return;
@@ -239,11 +247,15 @@ class Connection {
     let deadline = Date.now() + headerTimeoutMs;
     try {
       if (r.available === 0) {
-        // Waiting for a request's first byte: shutdown may close the connection now.
+        // Waiting for a request's first byte: shutdown shortens this wait.
         this.idle = true;
-        const got = await r.fill(first ? headerTimeoutMs : idleTimeoutMs, maxHeadBytes);
+        const wait = first ? headerTimeoutMs : idleTimeoutMs;
+        const got = await r.fill(
+          this.draining ? Math.min(wait, DRAIN_LINGER_MS) : wait,
+          maxHeadBytes,
+        );
         this.idle = false;
-        if (!got || this.draining) return null;
+        if (!got) return null;
         if (!first) deadline = Date.now() + headerTimeoutMs;
       }
       let scanned = 0;

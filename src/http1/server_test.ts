@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type Http1Handler, serveHttp1 } from "./server.ts";
+import { DRAIN_LINGER_MS, type Http1Handler, serveHttp1 } from "./server.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -104,6 +104,51 @@ Deno.test("serveHttp1: shutdown closes idle connections and stops accepting", as
   assert.equal(s.connections, 0);
   conn.close();
   await assert.rejects(Deno.connect({ hostname: "127.0.0.1", port: s.addr.port }));
+});
+
+Deno.test("serveHttp1: a request that reaches a draining connection is answered with connection: close", async () => {
+  const s = server((req) => Promise.resolve(new Response(req.target)));
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: s.addr.port });
+  const buf = new Uint8Array(4096);
+  const read = async () => dec.decode(buf.subarray(0, (await conn.read(buf)) ?? 0));
+  try {
+    await conn.write(enc.encode("GET /one HTTP/1.1\r\nHost: x\r\n\r\n"));
+    const first = await read();
+    assert.match(first, /^HTTP\/1.1 200/);
+    assert.doesNotMatch(first, /connection: close/);
+    // The shutdown starts while the client's next request is on its way.
+    const stopped = s.shutdown();
+    await conn.write(enc.encode("GET /two HTTP/1.1\r\nHost: x\r\n\r\n"));
+    const second = await read();
+    assert.match(second, /^HTTP\/1.1 200/);
+    assert.match(second, /connection: close\r\n/);
+    assert.match(second, /\/two$/);
+    await stopped;
+    assert.equal(await conn.read(buf).catch(() => null), null);
+  } finally {
+    conn.close();
+  }
+});
+
+Deno.test("serveHttp1: shutdown cuts a kept-alive connection's idle wait to the drain linger", async () => {
+  const idleTimeoutMs = 20_000;
+  const s = serveHttp1(
+    { hostname: "127.0.0.1", port: 0, idleTimeoutMs },
+    () => Promise.resolve(new Response("x")),
+  );
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: s.addr.port });
+  try {
+    await conn.write(enc.encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+    await conn.read(new Uint8Array(4096));
+    const started = Date.now();
+    await s.shutdown();
+    const took = Date.now() - started;
+    // the sweep finds the late read within 100 ms after its deadline
+    assert.ok(took >= DRAIN_LINGER_MS - 10 && took < idleTimeoutMs / 4, `${took} ms`);
+    assert.equal(await conn.read(new Uint8Array(16)).catch(() => null), null);
+  } finally {
+    conn.close();
+  }
 });
 
 Deno.test("serveHttp1: the head goes out before a slow first body piece", async () => {

@@ -102,6 +102,50 @@ Deno.test("a backend close mid-body aborts the client response", async () => {
   });
 });
 
+Deno.test("a body longer than the backend's Content-Length is cut at it; the socket is not reused", async () => {
+  await withPeer(async (s, i) => {
+    await s.readForward();
+    if (i === 0) {
+      await s.send(
+        { type: "SEND_HEADERS", status: 200, reason: "OK", headers: [["Content-Length", "5"]] },
+        { type: "SEND_BODY_CHUNK", data: enc.encode("abc") },
+      );
+      await new Promise((r) => setTimeout(r, 50)); // streamed, not one whole body
+      await s.send(
+        { type: "SEND_BODY_CHUNK", data: enc.encode("defgh") },
+        { type: "END_RESPONSE", reuse: true },
+      );
+      await s.readPayload(); // waits until the gateway closes it
+      return;
+    }
+    await s.respond("fine");
+  }, async (url, peer) => {
+    const r = await fetch(url("/x"));
+    assert.equal(r.headers.get("content-length"), "5");
+    assert.equal(await r.text(), "abcde");
+    assert.equal(await (await fetch(url("/x"))).text(), "fine");
+    assert.equal(peer.accepted(), 2);
+  });
+});
+
+Deno.test("a body shorter than the backend's Content-Length ends the client's connection early", async () => {
+  await withPeer(async (s, i) => {
+    await s.readForward();
+    if (i > 0) return await s.respond("fine");
+    await s.send(
+      { type: "SEND_HEADERS", status: 200, reason: "OK", headers: [["Content-Length", "10"]] },
+      { type: "SEND_BODY_CHUNK", data: enc.encode("abc") },
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    await s.send({ type: "END_RESPONSE", reuse: false });
+  }, async (url) => {
+    const r = await fetch(url("/x"));
+    assert.equal(r.headers.get("content-length"), "10");
+    await assert.rejects(() => r.text());
+    assert.equal(await (await fetch(url("/x"))).text(), "fine");
+  });
+});
+
 Deno.test("END_RESPONSE with reuse=0 closes the socket; reuse=1 keeps it", async () => {
   await withPeer(async (s) => {
     for (let n = 0;; n++) {

@@ -143,6 +143,25 @@ Deno.test({
     });
 
     await t.step(
+      "Tomcat's Content-Length frames a streamed download; without one it is chunked",
+      async () => {
+        const total = 3 * MiB + 5;
+        const r = await fetch(gw.url(`/app/stream?bytes=${total}&cl=1`));
+        assert.equal(r.headers.get("content-length"), String(total));
+        assert.equal(r.headers.get("transfer-encoding"), null);
+        const body = new Uint8Array(await r.arrayBuffer());
+        assert.equal(body.length, total);
+        for (let k = 0; k < body.length; k++) {
+          if (body[k] !== streamByte(k)) assert.fail(`byte ${k} differs`);
+        }
+        const chunked = await fetch(gw.url(`/app/stream?bytes=${total}`));
+        assert.equal(chunked.headers.get("content-length"), null);
+        assert.equal(chunked.headers.get("transfer-encoding"), "chunked");
+        assert.equal((await chunked.arrayBuffer()).byteLength, total);
+      },
+    );
+
+    await t.step(
       "a paused client stops the backend read (backpressure, bounded memory)",
       async () => {
         const total = 256 * MiB;

@@ -1,9 +1,10 @@
 /**
  * How a streamed response body is cut into the pieces handed to the client: body chunks
  * received from the backend are views into the socket buffer, coalesced and copied into one
- * new array per piece.
+ * array per piece, which the plain writer gives back for reuse (piece_pool.ts).
  * @module
  */
+import { takePiece } from "../proxy/piece_pool.ts";
 
 /**
  * The largest piece of response body handed to the client at once: up to 64 KiB within the
@@ -18,13 +19,14 @@
 export const PIECE_MAX = { first: 65536, later: 16384, firstBytes: 1 << 20 } as const;
 
 /**
- * Removes the first `max` bytes (or all, if fewer) from `views` and returns them as one new
- * array; a view split in two leaves its tail in place.
+ * Removes the first `max` bytes (or all, if fewer) from `views` and returns them as one
+ * array of their own (from the piece pool: a writer done with it may give it back); a view
+ * split in two leaves its tail in place.
  */
 export function takeBytes(views: Uint8Array[], max: number): Uint8Array<ArrayBuffer> {
   let size = 0;
   for (const v of views) size += v.length;
-  const out = new Uint8Array(Math.min(size, max));
+  const out = takePiece(Math.min(size, max));
   let off = 0;
   while (off < out.length) {
     const v = views[0];

@@ -22,8 +22,8 @@ import { type AjpLink, protocolError } from "./link.ts";
 import type { Ending, Lease, LinkWatcher, Pool } from "./pool.ts";
 import { decideRetry } from "./retry.ts";
 import { GatewayError, messageOf, type Retry } from "../proxy/errors.ts";
-import { clientResponseHeaderPairs } from "../proxy/header_rules.ts";
-import { wholeBodyResponse } from "../proxy/whole_body.ts";
+import { clientResponseHeaderPairs, declaredBodyLength } from "../proxy/header_rules.ts";
+import { declareLength, wholeBodyResponse } from "../proxy/whole_body.ts";
 import type { UpstreamCounters, UpstreamRequest } from "../proxy/upstream.ts";
 
 /** Methods that may be replayed on a fresh socket (RFC 9110 9.2.2). */
@@ -356,7 +356,9 @@ class Exchange implements LinkWatcher {
       },
       { highWaterMark: 1 },
     );
-    return this.checkedResponse(() => new Response(stream, { status, headers }));
+    const res = this.checkedResponse(() => new Response(stream, { status, headers }));
+    const declared = declaredBodyLength(head.headers);
+    return declared === null ? res : declareLength(res, declared);
   }
 
   /** `make()`, with a header the Fetch API refuses reported as the backend's fault. */

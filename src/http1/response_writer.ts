@@ -1,14 +1,19 @@
 /**
  * Writes a `Response` to an HTTP/1.x client: the status line, its headers (hop-by-hop ones
  * left out), a Date, and the body framed by the writer itself: Content-Length when the
- * whole body is known at once, else chunked (HTTP/1.1) or close-delimited (HTTP/1.0).
- * The next body piece is read while the previous one is written. A body that fails midway
- * aborts the response (the connection closes without the last chunk, never an error page
- * inside a started body); a client that fails to take bytes cancels the body stream.
+ * whole body is known at once or the response is marked with its backend's declared length
+ * (whole_body.ts), else
+ * chunked (HTTP/1.1) or close-delimited (HTTP/1.0). A declared length is kept to: bytes
+ * beyond it are not sent, and a body that ends short closes the connection, so the client
+ * sees the truncation. The next body piece is read while the previous one is written, and
+ * each written piece is given back to the piece pool. A body that fails midway aborts the
+ * response (the connection closes without the last chunk, never an error page inside a
+ * started body); a client that fails to take bytes cancels the body stream.
  * @module
  */
 import type { ConnReader } from "./conn_reader.ts";
-import { headerPairsOf, wholeBodyOf } from "../proxy/whole_body.ts";
+import { givePiece } from "../proxy/piece_pool.ts";
+import { declaredLengthOf, headerPairsOf, wholeBodyOf } from "../proxy/whole_body.ts";
 
 /** How to frame and end one response. */
 export interface WriteOptions {
@@ -134,8 +139,10 @@ export async function writeResponse(
     // never hold the head back behind a slow first piece (event streams).
     let next = reader.read();
     const first = await within(next, FIRST_PIECE_WAIT_MS);
+    const declared = declaredLengthOf(res) ?? null;
     let out: Uint8Array | null;
     if (first === PENDING) {
+      if (declared !== null) return await lengthDelimited(res, opts, write, reader, next, declared);
       if (opts.minor === 0) return await closeDelimited(res, opts, write, reader, next, null);
       keep = opts.keepAlive();
       out = enc.encode(headText(res, opts, "transfer-encoding: chunked\r\n", keep));
@@ -147,7 +154,12 @@ export async function writeResponse(
       const quick = await Promise.race([next, SETTLED_CHECK]);
       if (quick !== PENDING && quick.done) {
         const framing = `content-length: ${first.value.length}\r\n`;
-        return await writeFixed(res, opts, write, framing, first.value);
+        const outcome = await writeFixed(res, opts, write, framing, first.value);
+        givePiece(first.value);
+        return outcome;
+      }
+      if (declared !== null) {
+        return await lengthDelimited(res, opts, write, reader, next, declared, first.value);
       }
       if (opts.minor === 0) {
         return await closeDelimited(res, opts, write, reader, next, first.value);
@@ -157,6 +169,7 @@ export async function writeResponse(
         headText(res, opts, "transfer-encoding: chunked\r\n", keep),
         chunk(first.value, false),
       );
+      givePiece(first.value);
     }
     for (;;) {
       // The next piece is read while this one is written.
@@ -179,14 +192,76 @@ export async function writeResponse(
       const end = await Promise.race([next, SETTLED_CHECK]);
       if (end !== PENDING && end.done) {
         await write(chunk(n.value, true));
+        givePiece(n.value);
         return keep ? "keep" : "close";
       }
       out = chunk(n.value, false);
+      givePiece(n.value);
     }
   } catch {
     await reader.cancel().catch(() => {});
     return "failed";
   }
+}
+
+/**
+ * A streamed body framed by its declared length, each piece written as it is (no chunk
+ * copy) and then given back. Bytes beyond the length are not sent (the body is cancelled
+ * and the connection closed); a body that ends short closes the connection.
+ */
+async function lengthDelimited(
+  res: Response,
+  opts: WriteOptions,
+  write: (b: Uint8Array) => Promise<void>,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  next: Promise<Read>,
+  length: number,
+  first?: Uint8Array,
+): Promise<WriteOutcome> {
+  const keep = opts.keepAlive();
+  const head = headText(res, opts, `content-length: ${length}\r\n`, keep);
+  let left = length;
+  let out: Uint8Array;
+  if (first !== undefined) {
+    const part = first.length <= left ? first : first.subarray(0, left);
+    out = join(head, part);
+    left -= part.length;
+    givePiece(first);
+    if (part !== first) return await overLength(write, out, reader);
+  } else out = enc.encode(head);
+  let piece: Uint8Array | null = null;
+  for (;;) {
+    const writing = write(out);
+    writing.catch(() => {});
+    let n: Read;
+    try {
+      n = await next;
+    } finally {
+      await writing;
+      if (piece !== null) givePiece(piece);
+    }
+    if (n.done) return left === 0 && keep ? "keep" : "close";
+    if (n.value.length > left) {
+      out = n.value.subarray(0, left);
+      const outcome = await overLength(write, out, reader);
+      givePiece(n.value);
+      return outcome;
+    }
+    next = reader.read();
+    piece = out = n.value;
+    left -= n.value.length;
+  }
+}
+
+/** Writes the last `out` bytes a declared length allows and drops the rest of the body. */
+async function overLength(
+  write: (b: Uint8Array) => Promise<void>,
+  out: Uint8Array,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): Promise<WriteOutcome> {
+  await reader.cancel().catch(() => {});
+  await write(out);
+  return "close";
 }
 
 /** The head with `framing` and, when given, the whole body, in one write. */
@@ -234,6 +309,10 @@ async function closeDelimited(
 ): Promise<WriteOutcome> {
   const head = headText(res, opts, "", false);
   await write(first ? join(head, first) : enc.encode(head));
-  for (let n = await next; !n.done; n = await reader.read()) await write(n.value);
+  if (first) givePiece(first);
+  for (let n = await next; !n.done; n = await reader.read()) {
+    await write(n.value);
+    givePiece(n.value);
+  }
   return "close";
 }

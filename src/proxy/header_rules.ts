@@ -56,8 +56,10 @@ export function forwardableRequestHeaders(headers: Headers): [string, string][] 
 /**
  * The client's response headers from the backend's: hop-by-hop headers and those the backend
  * names in its own `Connection` header are dropped (RFC 9110 7.6.1). Content-Length is
- * dropped too: the response is framed from the body itself (CVE-2024-24795), except for
- * HEAD, where it describes the body that was not sent. Names come back lower-cased, in the
+ * dropped too, except for HEAD, where it describes the body that was not sent: the client's
+ * framing is the gateway's own, from the body itself or from the declared length
+ * ({@link declaredBodyLength}) that the plain writer keeps to, never a header passed on
+ * unchecked (CVE-2024-24795). Names come back lower-cased, in the
  * backend's order; the values are not checked here (the `Response` they go into checks them).
  */
 export function clientResponseHeaderPairs(
@@ -78,6 +80,21 @@ export function clientResponseHeaderPairs(
     }
   }
   return out;
+}
+
+/**
+ * The body length the backend's response headers declare: the value of its one
+ * Content-Length when that is a plain decimal number, else null (none, several, or
+ * malformed; the body is then framed from itself).
+ */
+export function declaredBodyLength(backend: Iterable<readonly [string, string]>): number | null {
+  let length: number | null = null;
+  for (const [name, value] of backend) {
+    if (name.length !== 14 || name.toLowerCase() !== "content-length") continue;
+    if (length !== null || !/^[0-9]{1,15}$/.test(value)) return null;
+    length = Number(value);
+  }
+  return length;
 }
 
 /**

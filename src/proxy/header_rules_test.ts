@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { GatewayError } from "./errors.ts";
 import {
   clientResponseHeaders,
+  declaredBodyLength,
   forwardableRequestHeaders,
   requestBodyLength,
 } from "./header_rules.ts";
@@ -70,4 +71,15 @@ Deno.test("requestBodyLength accepts one framing and rejects the ambiguous ones"
   assert.equal(status(() => len([["content-length", "1"]], false)), 400);
   assert.equal(status(() => len([["transfer-encoding", "chunked"]], false)), 400);
   assert.equal(len([["content-length", "0"]], false), 0);
+});
+
+Deno.test("declaredBodyLength: one plain decimal Content-Length, else null", () => {
+  assert.equal(declaredBodyLength([["Content-Type", "x"], ["Content-Length", "1048576"]]), 1048576);
+  assert.equal(declaredBodyLength([["content-length", "0"]]), 0);
+  assert.equal(declaredBodyLength([["content-type", "x"]]), null);
+  assert.equal(declaredBodyLength([["content-length", "5"], ["content-length", "5"]]), null);
+  assert.equal(declaredBodyLength([["content-length", "5, 6"]]), null);
+  assert.equal(declaredBodyLength([["content-length", "-1"]]), null);
+  assert.equal(declaredBodyLength([["content-length", "1e3"]]), null);
+  assert.equal(declaredBodyLength([["content-length", "1234567890123456"]]), null);
 });

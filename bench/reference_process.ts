@@ -45,7 +45,7 @@ export async function startReferenceProcess(
   const args = [
     "run",
     // as the gateway (gateway_process.ts): the same young generation, the same server behaviour
-    "--v8-flags=--max-semi-space-size=2",
+    "--v8-flags=--max-semi-space-size=32",
     "--unstable-no-legacy-abort",
     "--allow-net=127.0.0.1",
     "bench/reference_server.ts",

@@ -67,6 +67,8 @@ Deno.test({
         const status = await gw.stop();
         assert.equal(status.code, 0, `start ${start}: exit\n${gw.output()}`);
         assert.equal(status.signal, null, `start ${start}: killed by a signal\n${gw.output()}`);
+        // With the start task's permissions the listener's connections get TCP_NODELAY.
+        assert.doesNotMatch(gw.output(), /TCP_NODELAY not set/);
       }
     } finally {
       await Deno.remove(dir, { recursive: true });

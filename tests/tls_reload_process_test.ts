@@ -84,6 +84,8 @@ Deno.test({
     }
     const status = await gw.stop();
     assert.equal(status.code, 0, gw.output());
+    // Each listener a reload opens gets TCP_NODELAY too.
+    assert.doesNotMatch(gw.output(), /TCP_NODELAY not set/);
     await Deno.remove(dir, { recursive: true });
   },
 });

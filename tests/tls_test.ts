@@ -10,6 +10,7 @@ import { connect as h2connect } from "node:http2";
 import { connect as tlsConnect } from "node:tls";
 import type { ClientInfo } from "../src/proxy/client_info.ts";
 import { startTlsFront, type TlsFront, type TlsFrontOptions } from "../src/tls/mod.ts";
+import { hasNoDelay, socketsOnPort } from "../src/tls/no_delay.ts";
 import { type Certs, makeCerts } from "./support/certs.ts";
 
 // --- helpers --------------------------------------------------------------------------
@@ -802,4 +803,26 @@ Deno.test("TLS listener: an idle HTTP/2 connection is shut down after the idle t
   } finally {
     session.destroy();
   }
+});
+
+Deno.test({
+  name: "TLS listener: accepted connections have TCP_NODELAY, so no write waits for a delayed ACK",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    await using certs = await makeCerts();
+    const warnings: string[] = [];
+    await using f = await front(certs, () => Promise.resolve(new Response("ok")), {
+      warn: (m) => warnings.push(m),
+    });
+    const raw = await rawTls(certs, f.addr.port);
+    try {
+      assert.equal((await raw.request("GET / HTTP/1.1\r\nHost: h\r\n\r\n")).status, 200);
+      const accepted = [...socketsOnPort(f.addr.port, false)];
+      assert.equal(accepted.length, 1, "the one accepted connection");
+      assert.equal(hasNoDelay(accepted[0]), true);
+      assert.deepEqual(warnings, []);
+    } finally {
+      raw.close();
+    }
+  },
 });

@@ -3,10 +3,12 @@
  * then the connection is handed to the runtime's per-connection HTTP server (HTTP/1.1 and
  * HTTP/2, the one `Deno.serve` runs for each connection it accepts), and shut down when it
  * idles. It holds the limits `Deno.serve` lacks: a connection cap, handshake and idle
- * timeouts, and an accept loop that survives EMFILE (see `native_front.ts`).
+ * timeouts, and an accept loop that survives EMFILE (see `native_front.ts`); its connections
+ * have Nagle's algorithm off (`no_delay.ts`).
  * @module
  */
 import { acceptLoop } from "../proxy/accept_loop.ts";
+import { setListenerNoDelay } from "./no_delay.ts";
 
 /** Answers one request; `info` is the runtime server's (remote address, completion). */
 export type ConnHandler = (req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) =>
@@ -136,6 +138,13 @@ export class TlsListener {
       reusePort: true,
     });
     this.addr = this.listener.addr;
+    const nagle = setListenerNoDelay(this.addr.port);
+    if (nagle) {
+      opts.warn(
+        `tls listener: TCP_NODELAY not set (${nagle}); small writes may wait for the client's ` +
+          "delayed ACK",
+      );
+    }
     this.sweeper = setInterval(() => {
       const now = Date.now();
       for (const c of this.live) c.sweep(now, this.opts);

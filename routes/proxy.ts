@@ -93,6 +93,7 @@ async function proxy(
   if (trace) trace.route = route.id;
   let stream = req.body;
   let bodyLength = requestBodyLength(headers, stream !== null);
+  let bodyInMemory = false;
   if (
     stream !== null && bodyLength !== 0 && limits.preReadBytes > 0 &&
     (bodyLength ?? 0) <= limits.preReadBytes
@@ -100,6 +101,7 @@ async function proxy(
     // A slow client dawdles here, before any backend socket is taken.
     const read = await preRead(stream, limits.preReadBytes, limits.bodyTimeoutMs);
     stream = read.stream;
+    bodyInMemory = read.length !== null;
     if (read.length === 0 && bodyLength === null && !headers.has("transfer-encoding")) {
       bodyLength = 0;
     }
@@ -120,6 +122,7 @@ async function proxy(
     preserveHost: route.preserveHost,
     body,
     bodyLength,
+    bodyInMemory,
     clientSignal: req.signal,
     warn: runtime.warn,
     requestId: trace?.requestId,

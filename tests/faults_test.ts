@@ -380,3 +380,71 @@ Deno.test("connect CPING: a backend that never answers CPONG gets 503", async ()
   assert.equal(r.status, 503);
   await assertGenericError(gw, r, /^service unavailable/, /CPONG/);
 });
+
+Deno.test("a small body sent whole with the request: each ask finds its packet, the socket is reused", async () => {
+  const seen: string[] = [];
+  await withPeer(async (s, i) => {
+    for (;;) {
+      const f = await s.readPayload();
+      if (f === null) return;
+      seen.push(`socket ${i}`);
+      const first = await s.readBody(); // unasked in any case
+      let total = first.length;
+      for (;;) {
+        await s.send({ type: "GET_BODY_CHUNK", size: 8186 });
+        const piece = await s.readBody();
+        if (piece.length === 0) break;
+        total += piece.length;
+      }
+      await s.respond(String(total));
+    }
+  }, async (url) => {
+    for (const size of [10_000, 3]) {
+      const r = await fetch(url("/x"), { method: "POST", body: new Uint8Array(size) });
+      assert.equal(await r.text(), String(size));
+    }
+  });
+  assert.deepEqual(seen, ["socket 0", "socket 0"], "one socket for both");
+});
+
+Deno.test("a balancer's next member gets the whole small body when the first is down", async () => {
+  const dead = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const deadPort = dead.addr.port;
+  dead.close();
+  let received = -1;
+  await using peer = startAjpPeer(async (s) => {
+    await s.readForward();
+    let total = (await s.readBody()).length;
+    for (;;) {
+      await s.send({ type: "GET_BODY_CHUNK", size: 8186 });
+      const piece = await s.readBody();
+      if (piece.length === 0) break;
+      total += piece.length;
+    }
+    received = total;
+    await s.respond("ok");
+  });
+  await using gw = await startTestGateway([]);
+  const repos = gw.store.repos;
+  for (const [name, port] of [["down", deadPort], ["up", peer.port]] as const) {
+    await repos.connections.create({ name, type: "direct", host: "127.0.0.1", port }, "admin");
+  }
+  await repos.balancers.create({
+    name: "lb",
+    method: "byrequests",
+    stickySession: "JSESSIONID",
+    members: [
+      { connection: "down", loadFactor: 1, route: "down" },
+      { connection: "up", loadFactor: 1, route: "up" },
+    ],
+  }, "admin");
+  await repos.routes.create({ pathPrefix: "/", balancer: "lb", backendPath: "/" }, "admin");
+  await gw.sync.refresh();
+  const r = await fetch(gw.url("/x"), {
+    method: "POST",
+    headers: { cookie: "JSESSIONID=abc.down" }, // the dead member first
+    body: new Uint8Array(12_000),
+  });
+  assert.equal(await r.text(), "ok");
+  assert.equal(received, 12_000);
+});

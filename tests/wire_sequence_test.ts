@@ -1,9 +1,11 @@
 /**
  * The AJP packets each kind of request puts on the wire, watched by a relay between the
  * gateway and the real Tomcat: a request without a body is one FORWARD_REQUEST (it carries
- * `content-length: 0`, so Tomcat never asks for a body), a body with a known length goes out
- * with its first packet unasked, and a body of unknown length (chunked, HTTP/2 without
- * content-length) is sent only as Tomcat asks for it. Over HTTP/1.1 and HTTP/2 with TLS.
+ * `content-length: 0`, so Tomcat never asks for a body), a small body with a known length goes
+ * out whole with the request (its end packet included) and Tomcat's asks find it there, a
+ * larger one goes out with its first packet unasked, and a body of unknown length (chunked,
+ * HTTP/2 without content-length) is sent only as Tomcat asks for it. Over HTTP/1.1 and
+ * HTTP/2 with TLS.
  */
 import assert from "node:assert/strict";
 import { connect as h2connect } from "node:http2";
@@ -36,6 +38,12 @@ function assertKnownLength(events: WireEvent[], length: number): void {
   assert.equal(bodyBytes(events), length);
   assert.equal(asks(events), out.length - 2, events.join(", "));
 }
+
+/** The packets the gateway sent before Tomcat's first answer or request. */
+const sentAhead = (events: WireEvent[]) => {
+  const first = events.findIndex((e) => e.startsWith("<"));
+  return events.slice(0, first < 0 ? events.length : first);
+};
 
 /** A body of unknown length: nothing before Tomcat asks, an empty packet to end it. */
 function assertAskedFor(events: WireEvent[], length: number): void {
@@ -94,6 +102,42 @@ Deno.test({
       });
       assertKnownLength(events, BODY);
     });
+    await t.step(
+      "POST with an 8,192-byte body: sent whole at once, the socket reused",
+      async () => {
+        const body = pattern(8192);
+        const events = await wire(async () => {
+          const r = await raw("POST /app/echo HTTP/1.1\r\nContent-Length: 8192", body);
+          assert.deepEqual(r.body, body);
+        });
+        const ahead = ["> FORWARD_REQUEST", "> body 8186", "> body 6", "> body 0"];
+        assert.deepEqual(sentAhead(events), ahead, events.join(", "));
+        assert.deepEqual(sent(events), ahead, "nothing sent after Tomcat's asks");
+        assert.equal(asks(events), 2, "Tomcat still asks for each packet after the first");
+        const opened = relay.opened;
+        assertBodyless(await wire(() => raw("GET /app/echo HTTP/1.1").then(() => {})));
+        assert.equal(relay.opened, opened, "the next request reuses the socket");
+      },
+    );
+    await t.step(
+      "a small body the servlet never reads: its socket is closed, not reused",
+      async () => {
+        const events = await wire(() =>
+          raw("POST /app/ignore-body HTTP/1.1\r\nContent-Length: 5000", pattern(5000)).then(
+            () => {},
+          )
+        );
+        assert.deepEqual(sentAhead(events), ["> FORWARD_REQUEST", "> body 5000", "> body 0"]);
+        assert.equal(asks(events), 0, events.join(", "));
+        const opened = relay.opened;
+        assertBodyless(await wire(() => raw("GET /app/echo HTTP/1.1").then(() => {})));
+        assert.equal(
+          relay.opened,
+          opened + 1,
+          "the end packet Tomcat never read went with its socket",
+        );
+      },
+    );
     await t.step("chunked POST", async () => {
       const body = pattern(BODY);
       const events = await wire(async () => {

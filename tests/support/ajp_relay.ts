@@ -14,6 +14,8 @@ export interface AjpRelay extends AsyncDisposable {
   readonly port: number;
   /** Every packet since the last {@link clear}, in the order the relay saw them. */
   readonly events: WireEvent[];
+  /** Connections the gateway has opened through the relay so far. */
+  readonly opened: number;
   /** Forgets the events seen so far. */
   clear(): void;
 }
@@ -52,6 +54,7 @@ export function startAjpRelay(backendPort: number): AjpRelay {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const events: WireEvent[] = [];
   const conns = new Set<Deno.Conn>();
+  let opened = 0;
   const pump = async (from: Deno.Conn, to: Deno.Conn, feed: (c: Uint8Array) => void) => {
     const buf = new Uint8Array(65536);
     try {
@@ -80,6 +83,7 @@ export function startAjpRelay(backendPort: number): AjpRelay {
         continue;
       }
       conns.add(front).add(back);
+      opened++;
       // Gateway to backend: the first packet of an exchange carries a code; the packets after
       // FORWARD_REQUEST, until the backend's END_RESPONSE, are request-body packets.
       let inExchange = false;
@@ -102,6 +106,9 @@ export function startAjpRelay(backendPort: number): AjpRelay {
   return {
     port: (listener.addr as Deno.NetAddr).port,
     events,
+    get opened() {
+      return opened;
+    },
     clear: () => events.splice(0),
     async [Symbol.asyncDispose]() {
       listener.close();

@@ -93,7 +93,9 @@ Deno.test({
         assert.equal(p.requestURI, "/app/probe/x");
       }
       assert.equal(backend("main").poolStats().opened - before, before === 0 ? 1 : 0);
-      assert.equal(backend("main").poolStats().idle, 1);
+      // A Content-Length body is complete for the client before the gateway has read
+      // END_RESPONSE (Tomcat writes it in its own segment): the socket is back just after.
+      await waitUntil(() => backend("main").poolStats().idle === 1, "the socket back in the pool");
     });
 
     await t.step("HEAD carries no body and the socket stays usable", async () => {

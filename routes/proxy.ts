@@ -93,7 +93,7 @@ async function proxy(
   if (trace) trace.route = route.id;
   let stream = req.body;
   let bodyLength = requestBodyLength(headers, stream !== null);
-  let bodyInMemory = false;
+  let whole = false;
   if (
     stream !== null && bodyLength !== 0 && limits.preReadBytes > 0 &&
     (bodyLength ?? 0) <= limits.preReadBytes
@@ -101,12 +101,12 @@ async function proxy(
     // A slow client dawdles here, before any backend socket is taken.
     const read = await preRead(stream, limits.preReadBytes, limits.bodyTimeoutMs);
     stream = read.stream;
-    bodyInMemory = read.length !== null;
+    whole = read.length !== null;
     if (read.length === 0 && bodyLength === null && !headers.has("transfer-encoding")) {
       bodyLength = 0;
     }
   }
-  const body = new BodySource(stream, bodyLength);
+  const body = new BodySource(stream, bodyLength, whole);
   // Neither Content-Length nor Transfer-Encoding but a stream: empty unless its first read
   // brings data. RFC 9112 6.3 says no body for HTTP/1.1; HTTP/2 may still send DATA.
   if (bodyLength === null && !headers.has("transfer-encoding") && await body.isEmpty()) {
@@ -122,7 +122,6 @@ async function proxy(
     preserveHost: route.preserveHost,
     body,
     bodyLength,
-    bodyInMemory,
     clientSignal: req.signal,
     warn: runtime.warn,
     requestId: trace?.requestId,

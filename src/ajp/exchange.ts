@@ -39,6 +39,17 @@ const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"])
  */
 const EARLY_BODY_MAX = 16 * 1024;
 
+/** Body packets for `pieces`, then the end packet, in one buffer. */
+function encodeAhead(pieces: Uint8Array[]): Uint8Array {
+  let size = EMPTY_BODY_PACKET.length;
+  for (const piece of pieces) size += bodyPacketSize(piece.length);
+  const out = new Uint8Array(size);
+  let end = 0;
+  for (const piece of pieces) end = encodeBodyPacket(piece, out, end);
+  out.set(EMPTY_BODY_PACKET, end);
+  return out;
+}
+
 /** Sizes and time limits of an exchange (defaults in `CONNECTION_DEFAULTS`). */
 export interface ExchangeLimits {
   /** Packet size shared with the connector. */
@@ -104,7 +115,9 @@ class Exchange implements LinkWatcher {
   private bodyEnded = false;
   /** The rest of a small body, sent with the request behind the first piece (see run). */
   private early: Uint8Array[] = [];
-  /** Packets sent ahead (the early pieces and the end) that the backend has not asked for yet. */
+  /** The early pieces and the end packet, encoded once: what goes out behind the first piece. */
+  private ahead: Uint8Array | null = null;
+  /** Packets sent ahead that the backend has not asked for yet. */
   private unasked = 0;
   /** When the head must be complete (performance.now() ms); renewed by each body packet. */
   private headDeadline = 0;
@@ -147,14 +160,16 @@ class Exchange implements LinkWatcher {
       if (length !== null && length > 0) {
         // T refillReadBuffer: with a known length the first body packet is sent unasked.
         // Read before a socket is taken, so a slow client holds none meanwhile.
-        this.firstPiece = await this.req.body.next(this.chunkMax);
-        if (length <= EARLY_BODY_MAX && this.req.bodyInMemory) {
+        const { body } = this.req;
+        this.firstPiece = await body.next(this.chunkMax);
+        if (body.whole && length <= EARLY_BODY_MAX) {
           for (;;) {
-            const piece = await this.req.body.next(this.chunkMax);
+            const piece = await body.next(this.chunkMax);
             if (piece === null) break;
             this.early.push(piece);
           }
         }
+        if (body.whole && body.exhausted) this.ahead = encodeAhead(this.early);
       }
       return await this.respond(await this.awaitHead());
     } catch (err) {
@@ -194,19 +209,10 @@ class Exchange implements LinkWatcher {
     }
     if (this.firstPiece) end = encodeBodyPacket(this.firstPiece, out, end);
     this.sent = true;
-    this.unasked = 0;
-    let bytes = out.subarray(0, end);
-    if (this.firstPiece && this.req.body.exhausted && this.req.bodyInMemory) {
-      const parts = [bytes];
-      for (const piece of this.early) {
-        const packet = new Uint8Array(bodyPacketSize(piece.length));
-        encodeBodyPacket(piece, packet, 0);
-        parts.push(packet);
-      }
-      parts.push(EMPTY_BODY_PACKET);
-      this.unasked = parts.length - 1;
-      bytes = concatBytes(parts);
-    }
+    const bytes = this.ahead
+      ? concatBytes([out.subarray(0, end), this.ahead])
+      : out.subarray(0, end);
+    this.unasked = this.ahead ? this.early.length + 1 : 0;
     await lease.link.writeAll(bytes);
     counters.bytesOut += bytes.length;
     this.phase = "head";

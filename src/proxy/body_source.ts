@@ -14,7 +14,11 @@ import { GatewayError } from "./errors.ts";
 /** A settled read of the client stream. */
 type Settled = { value: ReadableStreamReadResult<Uint8Array> } | { error: unknown };
 
-/** See module doc. `declared` is the Content-Length, or null when unknown (chunked). */
+/**
+ * See module doc. `declared` is the Content-Length, or null when unknown (chunked); `whole`:
+ * the stream holds the whole body already (the pre-read), so {@link next} never waits on the
+ * client.
+ */
 export class BodySource {
   private reader: ReadableStreamDefaultReader<Uint8Array> | null;
   private leftover: Uint8Array | null = null;
@@ -25,7 +29,11 @@ export class BodySource {
   /** Bytes handed out so far (pushed-back bytes are subtracted). */
   consumed = 0;
 
-  constructor(stream: ReadableStream<Uint8Array> | null, private readonly declared: number | null) {
+  constructor(
+    stream: ReadableStream<Uint8Array> | null,
+    private readonly declared: number | null,
+    readonly whole = false,
+  ) {
     this.reader = stream ? stream.getReader() : null;
     this.done = stream === null || declared === 0;
   }

@@ -24,8 +24,6 @@ export interface UpstreamRequest {
   body: BodySource;
   /** Content-Length, null when unknown (chunked), 0 when there is no body. */
   bodyLength: number | null;
-  /** The whole body was read before routing (the pre-read): taking it never waits on the client. */
-  bodyInMemory?: boolean;
   /**
    * The client's abort signal, made on demand: making one costs the runtime a cancel watch
    * per request (about 6 µs), so AJP exchanges ask for it only once they have waited on the

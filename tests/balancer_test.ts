@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { BalancerInput } from "../db/mod.ts";
-import { startTestGateway } from "./support/gateway.ts";
+import { addBalancedRoute, startTestGateway } from "./support/gateway.ts";
 import { startTomcat, tomcatAvailable, type TomcatInstance } from "./support/tomcat.ts";
 import { figure } from "./support/figures.ts";
 import { waitUntil } from "./support/wait.ts";
@@ -36,27 +36,19 @@ Deno.test({
     });
     await using gw = await startTestGateway([]);
     const repos = gw.store.repos;
-    for (const [name, tc] of [["t1", t1], ["t2", t2]] as const) {
-      await repos.connections.create(
-        { name, type: "direct", host: "127.0.0.1", port: tc.ajpPort("ajp"), secret: SECRET },
-        "admin",
-      );
-    }
+    await addBalancedRoute(
+      gw,
+      [
+        { name: "t1", port: t1.ajpPort("ajp"), secret: SECRET, loadFactor: 1 },
+        { name: "t2", port: t2.ajpPort("ajp"), secret: SECRET, loadFactor: 3 },
+      ],
+      "/app",
+      "/app",
+    );
     const setBalancer = async (patch: Partial<BalancerInput>) => {
       await repos.balancers.update("lb", patch, "admin");
       await gw.sync.refresh();
     };
-    await repos.balancers.create({
-      name: "lb",
-      method: "byrequests",
-      stickySession: "JSESSIONID",
-      members: [
-        { connection: "t1", loadFactor: 1, route: "t1" },
-        { connection: "t2", loadFactor: 3, route: "t2" },
-      ],
-    }, "admin");
-    await repos.routes.create({ pathPrefix: "/app", balancer: "lb", backendPath: "/app" }, "admin");
-    await gw.sync.refresh();
 
     const counts = async (tc: TomcatInstance, reset = false) => {
       const r = await fetch(`http://127.0.0.1:${tc.httpPort}/app/count${reset ? "?reset=1" : ""}`);

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { decodeBodyPacket, encodeContainerMessage } from "../codec/mod.ts";
 import { type PeerSocket, startAjpPeer } from "./support/ajp_peer.ts";
-import { startTestGateway, type TestGateway } from "./support/gateway.ts";
+import { addBalancedRoute, startTestGateway, type TestGateway } from "./support/gateway.ts";
 
 const enc = new TextEncoder();
 
@@ -388,15 +388,7 @@ Deno.test("a small body sent whole with the request: each ask finds its packet, 
       const f = await s.readPayload();
       if (f === null) return;
       seen.push(`socket ${i}`);
-      const first = await s.readBody(); // unasked in any case
-      let total = first.length;
-      for (;;) {
-        await s.send({ type: "GET_BODY_CHUNK", size: 8186 });
-        const piece = await s.readBody();
-        if (piece.length === 0) break;
-        total += piece.length;
-      }
-      await s.respond(String(total));
+      await s.respond(String(await s.readKnownLengthBody()));
     }
   }, async (url) => {
     for (const size of [10_000, 3]) {
@@ -414,32 +406,16 @@ Deno.test("a balancer's next member gets the whole small body when the first is 
   let received = -1;
   await using peer = startAjpPeer(async (s) => {
     await s.readForward();
-    let total = (await s.readBody()).length;
-    for (;;) {
-      await s.send({ type: "GET_BODY_CHUNK", size: 8186 });
-      const piece = await s.readBody();
-      if (piece.length === 0) break;
-      total += piece.length;
-    }
-    received = total;
+    received = await s.readKnownLengthBody();
     await s.respond("ok");
   });
   await using gw = await startTestGateway([]);
-  const repos = gw.store.repos;
-  for (const [name, port] of [["down", deadPort], ["up", peer.port]] as const) {
-    await repos.connections.create({ name, type: "direct", host: "127.0.0.1", port }, "admin");
-  }
-  await repos.balancers.create({
-    name: "lb",
-    method: "byrequests",
-    stickySession: "JSESSIONID",
-    members: [
-      { connection: "down", loadFactor: 1, route: "down" },
-      { connection: "up", loadFactor: 1, route: "up" },
-    ],
-  }, "admin");
-  await repos.routes.create({ pathPrefix: "/", balancer: "lb", backendPath: "/" }, "admin");
-  await gw.sync.refresh();
+  await addBalancedRoute(
+    gw,
+    [{ name: "down", port: deadPort }, { name: "up", port: peer.port }],
+    "/",
+    "/",
+  );
   const r = await fetch(gw.url("/x"), {
     method: "POST",
     headers: { cookie: "JSESSIONID=abc.down" }, // the dead member first

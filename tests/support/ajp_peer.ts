@@ -47,6 +47,20 @@ export class PeerSocket {
     return decodeBodyPacket(p);
   }
 
+  /**
+   * Reads a known-length body as Tomcat does: the first packet unasked, then a GET_BODY_CHUNK
+   * for each next one until the empty end packet. Returns the body's length.
+   */
+  async readKnownLengthBody(): Promise<number> {
+    let total = (await this.readBody()).length;
+    for (;;) {
+      await this.send({ type: "GET_BODY_CHUNK", size: 8186 });
+      const piece = await this.readBody();
+      if (piece.length === 0) return total;
+      total += piece.length;
+    }
+  }
+
   /** Sends container messages. */
   async send(...msgs: ContainerMessage[]): Promise<void> {
     for (const m of msgs) await this.writeRaw(encodeContainerMessage(m));

@@ -74,3 +74,43 @@ export async function startTestGateway(
       }),
   };
 }
+
+/** One member of {@link addBalancedRoute}: a direct AJP connection on loopback. */
+export interface BalancedMember {
+  /** Connection name, also the member's session route. */
+  name: string;
+  port: number;
+  secret?: string;
+  loadFactor?: number;
+}
+
+/**
+ * Stores a direct connection per member, a sticky (JSESSIONID) byrequests balancer "lb" over
+ * them and a route `prefix` -> `backendPath` through it, then applies the change.
+ */
+export async function addBalancedRoute(
+  gw: Gateway,
+  members: BalancedMember[],
+  prefix: string,
+  backendPath: string,
+): Promise<void> {
+  const repos = gw.store.repos;
+  for (const { name, port, secret } of members) {
+    await repos.connections.create(
+      { name, type: "direct", host: "127.0.0.1", port, ...(secret ? { secret } : {}) },
+      "admin",
+    );
+  }
+  await repos.balancers.create({
+    name: "lb",
+    method: "byrequests",
+    stickySession: "JSESSIONID",
+    members: members.map((m) => ({
+      connection: m.name,
+      loadFactor: m.loadFactor ?? 1,
+      route: m.name,
+    })),
+  }, "admin");
+  await repos.routes.create({ pathPrefix: prefix, balancer: "lb", backendPath }, "admin");
+  await gw.sync.refresh();
+}

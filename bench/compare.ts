@@ -100,6 +100,13 @@ async function main(args: string[]): Promise<number> {
         "no AJP and no backend: the ceiling of a Deno.serve-based proxy here; no ratios",
     );
   }
+  if (fronts.some((f) => f.startsWith("deno-relay"))) {
+    notes.push(
+      "deno-relay: Deno.serve relaying each request to Tomcat's AJP connector with nothing " +
+        "else (bench/relay_floor.ts: no checks, no limits, bodies read whole, no transfers): " +
+        "the floor of an AJP front on this runtime here",
+    );
+  }
   if (fronts.length === 0) return fail("no front left to measure");
 
   const previous = await readPrevious(options);
@@ -179,6 +186,7 @@ async function main(args: string[]): Promise<number> {
         reference: stack.reference?.pid ?? null,
         httpd: stack.httpd?.pid ?? null,
         gateways: stack.gateways.flatMap((g) => g.pids),
+        relays: stack.relays.map((r) => r.pid),
       },
       notes: [...notes, ...result.notes],
     };

@@ -99,7 +99,7 @@ export async function transferPhase(run: RunContext): Promise<Map<BenchGateway, 
   try {
     for (const scenario of transfers) {
       const label = `${scenario.label} ${formatSize(fx.bytes)}`;
-      for (const front of run.stack.fronts) {
+      for (const front of run.stack.fronts.filter((f) => f.transfers !== false)) {
         run.m.log(`${label} via ${front.name}`);
         const gone = await gatewayGone(run, front);
         if (warm && !gone) await transferRow(run, scenario, label, front, warm);

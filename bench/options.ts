@@ -13,6 +13,8 @@ export const FRONTS = [
   "deno-serve",
   "httpd",
   "httpd-64k",
+  "deno-relay",
+  "deno-relay-64k",
   "ajpgate",
   "ajpgate-64k",
   "ajpgate-w2",

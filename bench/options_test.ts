@@ -37,8 +37,17 @@ Deno.test("the fronts without a proxy come first: Tomcat direct, then deno-serve
   ]);
 });
 
-Deno.test("the gateway with two workers is measured after the first, 64 KiB after 8 KiB", () => {
-  assert.deepEqual(FRONTS.slice(4), ["ajpgate", "ajpgate-64k", "ajpgate-w2", "ajpgate-w2-64k"]);
+Deno.test("the floor relay follows httpd; the gateway with two workers follows the first", () => {
+  assert.deepEqual(FRONTS.slice(2), [
+    "httpd",
+    "httpd-64k",
+    "deno-relay",
+    "deno-relay-64k",
+    "ajpgate",
+    "ajpgate-64k",
+    "ajpgate-w2",
+    "ajpgate-w2-64k",
+  ]);
   assert.deepEqual(parseCompareOptions(["--fronts", "ajpgate-w2-64k,ajpgate-w2"]).fronts, [
     "ajpgate-w2",
     "ajpgate-w2-64k",

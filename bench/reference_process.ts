@@ -1,7 +1,8 @@
 /**
- * Runs bench/reference_server.ts (the `deno-serve` front) as its own process, started like the
- * gateway (`deno run` with the same V8 flag) so that the two servers differ only in what they
- * do per request; waits until it listens and stops it by pid.
+ * Runs a reference front as its own process: bench/reference_server.ts (`deno-serve`) or
+ * bench/relay_floor.ts (`deno-relay`), started like the gateway (`deno run` with the same V8
+ * flag) so that they differ from it only in what they do per request; waits until it listens
+ * and stops it by pid.
  * @module
  */
 
@@ -30,9 +31,13 @@ export interface StartReferenceOptions {
   deno?: string;
   /** Default 30000 ms. */
   startupTimeoutMs?: number;
+  /** Run the relay (bench/relay_floor.ts) to this AJP connector instead of the reference server. */
+  relay?: { ajpPort: number; packetSize: number; secret: string };
+  /** Serve HTTPS (HTTP/2 and HTTP/1.1 by ALPN) with these PEM files. */
+  tls?: { certFile: string; keyFile: string };
 }
 
-const LISTENING = /reference server listening on [^\s]+:(\d+)/;
+const LISTENING = /(?:reference server|relay) listening on [^\s]+:(\d+)/;
 
 /**
  * Starts the reference server on a free loopback port (it listens on port 0 and prints the
@@ -48,9 +53,11 @@ export async function startReferenceProcess(
     "--v8-flags=--max-semi-space-size=32",
     "--unstable-no-legacy-abort",
     "--allow-net=127.0.0.1",
-    "bench/reference_server.ts",
+    ...(options.tls ? [`--allow-read=${options.tls.certFile},${options.tls.keyFile}`] : []),
+    ...(relayArgs(options.relay) ?? ["bench/reference_server.ts"]),
     "--listen",
     "127.0.0.1:0",
+    ...(options.tls ? ["--cert", options.tls.certFile, "--key", options.tls.keyFile] : []),
   ];
   const proc: LoggedProcess = spawnLogged(deno, args, {
     logFile: options.logFile,
@@ -82,7 +89,21 @@ export async function startReferenceProcess(
   };
 }
 
-/** The port of the server's "reference server listening on HOST:PORT" line, or null. */
+/** The relay's script, permissions and arguments, or null for the reference server. */
+function relayArgs(relay: StartReferenceOptions["relay"]): string[] | null {
+  if (!relay) return null;
+  return [
+    "bench/relay_floor.ts",
+    "--ajp",
+    `127.0.0.1:${relay.ajpPort}`,
+    "--packet-size",
+    String(relay.packetSize),
+    "--secret",
+    relay.secret,
+  ];
+}
+
+/** The port of the server's "... listening on HOST:PORT" line, or null. */
 export function listeningPort(log: string): number | null {
   const m = LISTENING.exec(log);
   return m ? Number(m[1]) : null;

@@ -104,11 +104,25 @@ export function parseListen(args: readonly string[]): { hostname: string; port: 
   return { hostname: m[1], port: Number(m[2]) };
 }
 
+/** The value after `name` in `args`, if any. */
+export function optionValue(args: readonly string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i < 0 ? undefined : args[i + 1];
+}
+
+/** `--cert FILE --key FILE` as `Deno.serve`'s TLS options (PEM text), or none. */
+export function tlsOptions(args: readonly string[]): { cert?: string; key?: string } {
+  const cert = optionValue(args, "--cert");
+  const key = optionValue(args, "--key");
+  return cert && key ? { cert: Deno.readTextFileSync(cert), key: Deno.readTextFileSync(key) } : {};
+}
+
 if (import.meta.main) {
   const { hostname, port } = parseListen(Deno.args);
   Deno.serve({
     hostname,
     port,
+    ...tlsOptions(Deno.args),
     onListen: (addr) => console.log(`reference server listening on ${addr.hostname}:${addr.port}`),
   }, createReferenceHandler("/app"));
 }

@@ -120,7 +120,14 @@ export interface Report {
   /** The TLS rows (bench/tls_compare.ts), of the last run; absent when left out. */
   tls?: TlsRow[];
   /** The pids that were measured (all stopped by the end of the run), every gateway's. */
-  pids: { tomcat: number; reference: number | null; httpd: number | null; gateways: number[] };
+  pids: {
+    tomcat: number;
+    reference: number | null;
+    /** The deno-relay fronts' processes (absent in reports from before they existed). */
+    relays?: number[];
+    httpd: number | null;
+    gateways: number[];
+  };
   notes: string[];
 }
 
@@ -133,6 +140,8 @@ export function rate(row: ResultRow): number {
 }
 
 const HTTPD_PEER: Partial<Record<FrontName, FrontName>> = {
+  "deno-relay": "httpd",
+  "deno-relay-64k": "httpd-64k",
   ajpgate: "httpd",
   "ajpgate-64k": "httpd-64k",
   "ajpgate-w2": "httpd",

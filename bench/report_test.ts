@@ -60,7 +60,7 @@ function report(rows: ResultRow[], gateways: GatewayMemory[] = [gateway([ONE_RUN
   };
 }
 
-Deno.test("addRatios compares each gateway front with httpd of its packet size and Tomcat", () => {
+Deno.test("addRatios compares each gateway and relay front with httpd of its packet size", () => {
   const rows = [
     wrkRow("tomcat", 20000),
     wrkRow("httpd", 10000),
@@ -69,8 +69,12 @@ Deno.test("addRatios compares each gateway front with httpd of its packet size a
     wrkRow("ajpgate-64k", 16000),
     wrkRow("ajpgate-w2", 12000),
     wrkRow("ajpgate-w2-64k", 4000),
+    wrkRow("deno-relay", 25000),
+    wrkRow("deno-relay-64k", 4000),
   ];
   addRatios(rows);
+  assert.equal(rows[7].vsHttpd, 2.5);
+  assert.equal(rows[8].vsHttpd, 0.5);
   assert.equal(rows[3].vsHttpd, 1.5);
   assert.equal(rows[3].vsTomcat, 0.75);
   assert.equal(rows[4].vsHttpd, 2);

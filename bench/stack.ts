@@ -1,6 +1,6 @@
 /**
  * Everything the benchmark talks to: Tomcat (HTTP and two AJP connectors), the reference
- * `Deno.serve` server, one httpd with a VirtualHost per AJP packet size, and two gateways
+ * `Deno.serve` server, the `deno-relay` floor fronts, one httpd with a VirtualHost per AJP packet size, and two gateways
  * (`--workers 1` and `--workers 2`) with the same two routes, each on free loopback ports; and
  * the fronts, the base URLs that all reach the webapp's `/app` context (or, for the reference
  * server, answer as it does).
@@ -30,6 +30,8 @@ export interface Front {
   readonly gateway: BenchGateway | null;
   /** Whether Tomcat answers it, so that Tomcat's CPU counts; false for the reference server. */
   readonly usesTomcat: boolean;
+  /** False for the relay, which reads each request body whole: it takes no part in transfers. */
+  readonly transfers?: false;
 }
 
 /** The running stack. Dispose it to stop every process by its pid. */
@@ -40,6 +42,8 @@ export interface Stack {
   httpd: Httpd | null;
   /** The `deno-serve` front's server, when chosen. */
   reference: ReferenceProcess | null;
+  /** The `deno-relay` fronts' processes, when chosen. */
+  relays: ReferenceProcess[];
   /** The gateways that serve a chosen front, in front order. */
   gateways: BenchGateway[];
   fronts: Front[];
@@ -72,6 +76,12 @@ const GATEWAYS: readonly { name: GatewayName; workers: number; fronts: [FrontNam
     { name: "ajpgate", workers: 1, fronts: ["ajpgate", "ajpgate-64k"] },
     { name: "ajpgate-w2", workers: 2, fronts: ["ajpgate-w2", "ajpgate-w2-64k"] },
   ];
+
+/** The floor fronts: the least an AJP front on Deno can do (bench/relay_floor.ts). */
+const RELAYS: readonly { name: FrontName; packetSize: number }[] = [
+  { name: "deno-relay", packetSize: 8192 },
+  { name: "deno-relay-64k", packetSize: 65536 },
+];
 
 /** Both routes use the webapp's /app context; "/big" is the 64 KiB-packet route. */
 const PREFIX_8K = "/app";
@@ -157,6 +167,33 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       cleanup.defer(() => httpd!.stop());
     }
 
+    const relays: ReferenceProcess[] = [];
+    for (const r of RELAYS.filter((r) => wants(r.name))) {
+      options.log(`starting ${r.name}`);
+      const relay = await startReferenceProcess({
+        repoRoot: options.repoRoot,
+        logFile: `${options.workDir}/${r.name}.log`,
+        relay: {
+          ajpPort: r.packetSize === 8192 ? tomcat.ajp8kPort : tomcat.ajp64kPort,
+          packetSize: r.packetSize,
+          secret,
+        },
+      });
+      cleanup.defer(() => relay.stop());
+      relays.push(relay);
+      add({
+        name: r.name,
+        url: `http://127.0.0.1:${relay.port}/app`,
+        description: `Deno.serve relaying to AJP with nothing else (bench/relay_floor.ts), ${
+          r.packetSize / 1024
+        } KiB packets`,
+        proxyPid: relay.pid,
+        gateway: null,
+        usesTomcat: true,
+        transfers: false,
+      });
+    }
+
     const gateways: BenchGateway[] = [];
     for (const g of GATEWAYS.filter((g) => wants(...g.fronts))) {
       options.log(`starting ${g.name} (--workers ${g.workers})`);
@@ -186,6 +223,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const peerPids = () => [
       tomcat.instance.pid,
       ...(reference ? [reference.pid] : []),
+      ...relays.map((r) => r.pid),
       ...(httpd ? [httpd.pid] : []),
       ...gateways.map((g) => g.process.pid),
     ];
@@ -194,6 +232,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       secret,
       httpd,
       reference,
+      relays,
       gateways,
       fronts,
       peerPids,

@@ -12,6 +12,7 @@
 import { startGatewayProcess } from "./gateway_process.ts";
 import { type Httpd, startHttpd } from "./httpd.ts";
 import { freePort } from "../tests/support/ports.ts";
+import { startReferenceProcess } from "./reference_process.ts";
 import { percentile } from "./tls_table.ts";
 
 /** One h2load scenario. */
@@ -55,7 +56,12 @@ export const TLS_SCENARIOS: readonly TlsScenario[] = [
 ];
 
 /** The fronts of the TLS rows. "ajpgate-plain" is the plain listener over HTTP/1.1. */
-export type TlsFrontName = "ajpgate-tls" | "httpd-tls" | "ajpgate-plain";
+export type TlsFrontName =
+  | "ajpgate-tls"
+  | "httpd-tls"
+  | "deno-serve-tls"
+  | "deno-relay-tls"
+  | "ajpgate-plain";
 
 /** One scenario through one front. */
 export interface TlsRow {
@@ -73,7 +79,7 @@ export interface TlsRow {
   exact?: boolean;
   /** This rate over the plain listener's (HTTP/1.1, same path and connections). */
   vsPlain?: number;
-  /** ajpgate-tls only: this rate over httpd-tls's in the same scenario. */
+  /** ajpgate-tls and deno-relay-tls: this rate over httpd-tls's in the same scenario. */
   vsHttpdTls?: number;
   /** What went wrong, when something did. */
   errorDetail?: string;
@@ -95,7 +101,11 @@ export interface TlsCompareOptions {
   log(line: string): void;
 }
 
-/** Starts httpd-tls and ajpgate-tls, measures every scenario, stops both. */
+/**
+ * Starts httpd-tls, deno-serve-tls (the runtime's TLS server answering from memory, no
+ * backend: the ceiling), deno-relay-tls (the floor of an AJP front: bench/relay_floor.ts) and
+ * ajpgate-tls, all with the same certificate; measures every scenario, stops them.
+ */
 export async function runTlsComparison(o: TlsCompareOptions): Promise<TlsRow[]> {
   const certFile = `${o.workDir}/tls-cert.pem`;
   const keyFile = `${o.workDir}/tls-key.pem`;
@@ -125,8 +135,29 @@ export async function runTlsComparison(o: TlsCompareOptions): Promise<TlsRow[]> 
     extraArgs: ["--tls-cert", certFile, "--tls-key", keyFile, "--workers", "1"],
   });
   cleanup.defer(() => gateway.stop());
+  o.log("TLS: starting deno-relay with a certificate");
+  const relay = await startReferenceProcess({
+    repoRoot: o.repoRoot,
+    logFile: `${o.workDir}/deno-relay-tls.log`,
+    relay: {
+      ajpPort: Number(new URL(o.ajpTarget.replace(/^ajp:/, "http:")).port),
+      packetSize: 8192,
+      secret: o.secret,
+    },
+    tls: { certFile, keyFile },
+  });
+  cleanup.defer(() => relay.stop());
+  o.log("TLS: starting deno-serve with a certificate");
+  const bare = await startReferenceProcess({
+    repoRoot: o.repoRoot,
+    logFile: `${o.workDir}/deno-serve-tls.log`,
+    tls: { certFile, keyFile },
+  });
+  cleanup.defer(() => bare.stop());
   const fronts: { name: TlsFrontName; url: string }[] = [
     { name: "httpd-tls", url: `https://127.0.0.1:${httpdPort}/app` },
+    { name: "deno-serve-tls", url: `https://127.0.0.1:${bare.port}/app` },
+    { name: "deno-relay-tls", url: `https://127.0.0.1:${relay.port}/app` },
     { name: "ajpgate-tls", url: `https://127.0.0.1:${gateway.port}/app` },
   ];
 
@@ -167,7 +198,8 @@ export async function runTlsComparison(o: TlsCompareOptions): Promise<TlsRow[]> 
       if (plain && plain.requestsPerSec > 0) {
         row.vsPlain = row.requestsPerSec / plain.requestsPerSec;
       }
-      if (row.front === "ajpgate-tls" && httpdRow && httpdRow.requestsPerSec > 0) {
+      const proxies = row.front === "ajpgate-tls" || row.front === "deno-relay-tls";
+      if (proxies && httpdRow && httpdRow.requestsPerSec > 0) {
         row.vsHttpdTls = row.requestsPerSec / httpdRow.requestsPerSec;
       }
     }

@@ -1,6 +1,6 @@
 /**
  * The comparative benchmark must not rot: `bench/compare.ts --quick` (2 s per scenario,
- * 64 MiB transfers) runs against every front, the reference deno-serve one included, writes a
+ * 64 MiB transfers) runs against every front, deno-serve and deno-relay included, writes a
  * complete JSON report with exact transfers and every CPU column, and leaves no process behind. Skipped, with the reason in its name, when Tomcat,
  * httpd, wrk or curl is missing (the quick mode installs nothing).
  * @module
@@ -47,7 +47,10 @@ Deno.test({
       assert.match(stdout, /transfers on a fresh gateway \(idle \d/);
 
       const report = JSON.parse(await Deno.readTextFile(out)) as Report;
-      const expected = [...WRK_SCENARIOS, ...TRANSFER_SCENARIOS].length * FRONTS.length;
+      // the deno-relay fronts read request bodies whole and take no part in the transfers
+      const transferFronts = FRONTS.filter((f) => !f.startsWith("deno-relay"));
+      const expected = WRK_SCENARIOS.length * FRONTS.length +
+        TRANSFER_SCENARIOS.length * transferFronts.length;
       assert.equal(report.rows.length, expected, "one row per scenario and front");
       assert.equal(report.runRows.length, 1, "--quick runs once");
       for (const row of report.rows) {
@@ -64,7 +67,7 @@ Deno.test({
         } else {
           assert.equal(row.errors, 0, `${what}: ${row.errorDetail}`);
         }
-        if (row.front.startsWith("ajpgate")) {
+        if (row.front.startsWith("ajpgate") || row.front.startsWith("deno-relay")) {
           assert.ok(row.vsTomcat! > 0 && row.vsHttpd! > 0, `${what} has its ratios`);
         } else {
           assert.ok(row.vsTomcat === undefined && row.vsHttpd === undefined, `${what}: no ratio`);
@@ -86,7 +89,7 @@ Deno.test({
         assert.match(stdout, /^TLS \(h2load/m);
         const tls = report.tls ?? [];
         for (const id of TLS_SCENARIOS.map((s) => s.id)) {
-          for (const front of ["httpd-tls", "ajpgate-tls"]) {
+          for (const front of ["httpd-tls", "deno-serve-tls", "deno-relay-tls", "ajpgate-tls"]) {
             const row = tls.find((r) => r.scenario === id && r.front === front);
             assert.ok(row, `TLS row ${id} via ${front}`);
             assert.equal(row.errors, 0, `${id} via ${front}: ${row.errorDetail}`);
@@ -98,10 +101,11 @@ Deno.test({
       }
 
       // Everything was stopped by pid, both gateways before and after their restart too.
-      const { tomcat, reference, httpd, gateways } = report.pids;
+      const { tomcat, reference, relays = [], httpd, gateways } = report.pids;
       assert.equal(gateways.length, 4, "two gateways, each started twice");
       assert.ok(reference !== null, "the deno-serve front ran");
-      for (const pid of [tomcat, reference, httpd, ...gateways]) {
+      assert.equal(relays.length, 2, "both deno-relay fronts ran");
+      for (const pid of [tomcat, reference, httpd, ...relays, ...gateways]) {
         if (pid === null) continue;
         const alive = await Deno.stat(`/proc/${pid}`).then(() => true, () => false);
         assert.ok(!alive, `pid ${pid} is still running after the benchmark`);

@@ -1,0 +1,77 @@
+/**
+ * The benchmark's floor front (bench/relay_floor.ts, `deno-relay`) must relay correctly, or its
+ * figures say nothing: through the real Tomcat, started as the benchmark starts it, a small GET,
+ * a 1 MiB GET and a POST come back byte-exact, over plain HTTP and over HTTPS with HTTP/2, on
+ * reused sockets.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { startReferenceProcess } from "../bench/reference_process.ts";
+import { makeCerts } from "./support/certs.ts";
+import { startTomcat, tomcatAvailable } from "./support/tomcat.ts";
+
+const REPO_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
+const SECRET = "relay-secret";
+const reason = tomcatAvailable();
+
+/** The webapp's /stream pattern: byte i is (i*31+7)&0xff. */
+function isPattern(body: Uint8Array, length: number): boolean {
+  if (body.length !== length) return false;
+  for (let i = 0; i < body.length; i++) if (body[i] !== ((i * 31 + 7) & 0xff)) return false;
+  return true;
+}
+
+async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+Deno.test({
+  name: reason
+    ? `deno-relay relays GETs and POSTs byte-exact (skipped: ${reason})`
+    : "deno-relay relays GETs and POSTs byte-exact, plain and over TLS with HTTP/2",
+  ignore: reason !== null,
+  fn: async () => {
+    await using tomcat = await startTomcat({ ajp: [{ name: "ajp", secret: SECRET }] });
+    const dir = await Deno.makeTempDir({ prefix: "ajpgate-relay-" });
+    try {
+      await using certs = await makeCerts();
+      const relay = (tls?: { certFile: string; keyFile: string }) =>
+        startReferenceProcess({
+          repoRoot: REPO_ROOT,
+          logFile: `${dir}/relay-${tls ? "tls" : "plain"}.log`,
+          relay: { ajpPort: tomcat.ajpPort("ajp"), packetSize: 8192, secret: SECRET },
+          tls,
+        });
+      await using plain = await relay();
+      await using secure = await relay({ certFile: certs.certFile, keyFile: certs.keyFile });
+      const h2 = Deno.createHttpClient({ caCerts: [certs.ca], http1: false, http2: true });
+      try {
+        const bases: [string, Deno.HttpClient | undefined][] = [
+          [`http://127.0.0.1:${plain.port}/app`, undefined],
+          [`https://127.0.0.1:${secure.port}/app`, h2],
+        ];
+        const body = Uint8Array.from({ length: 20_000 }, (_, i) => (i * 13) & 0xff);
+        const expected = await sha256Hex(body);
+        for (const [base, client] of bases) {
+          for (let round = 0; round < 3; round++) {
+            for (const bytes of [13, 1 << 20]) {
+              const res = await fetch(`${base}/stream?bytes=${bytes}&cl=1`, { client });
+              const got = new Uint8Array(await res.arrayBuffer());
+              assert.equal(res.status, 200, base);
+              assert.ok(isPattern(got, bytes), `${base}: ${bytes} bytes, got ${got.length}`);
+            }
+            const res = await fetch(`${base}/sha`, { method: "POST", body, client });
+            const sha = await res.json();
+            assert.equal(sha.bodyLength, body.length, base);
+            assert.equal(sha.bodySha256, expected, base);
+          }
+        }
+      } finally {
+        h2.close();
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

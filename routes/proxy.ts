@@ -99,7 +99,8 @@ async function proxy(
     (bodyLength ?? 0) <= limits.preReadBytes
   ) {
     // A slow client dawdles here, before any backend socket is taken.
-    const read = await preRead(stream, limits.preReadBytes, limits.bodyTimeoutMs);
+    const timeoutMs = req.bodyTimed ? null : limits.bodyTimeoutMs;
+    const read = await preRead(stream, limits.preReadBytes, timeoutMs);
     stream = read.stream;
     whole = read.length !== null;
     if (read.length === 0 && bodyLength === null && !headers.has("transfer-encoding")) {

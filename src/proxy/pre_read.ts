@@ -3,7 +3,8 @@
  * that dawdles over its body holds no backend socket meanwhile. Bodies up to `limit` bytes
  * (default 64 KiB) come back as a finished stream with their exact length; a larger one
  * comes back as the bytes read so far followed by the rest of the client stream. A client
- * that sends nothing for `timeoutMs` gets 408.
+ * that sends nothing for `timeoutMs` gets 408; with `timeoutMs` null the stream's own deadline
+ * is relied on (the plain listener's body fails by itself), and no timer is armed per read.
  * @module
  */
 import { GatewayError } from "./errors.ts";
@@ -22,34 +23,19 @@ export const PRE_READ_DEFAULT = 65536;
 export async function preRead(
   body: ReadableStream<Uint8Array>,
   limit: number,
-  timeoutMs: number,
+  timeoutMs: number | null,
 ): Promise<PreRead> {
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   let ended = false;
   while (total <= limit) {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new GatewayError(
-              "request_timeout",
-              `request body: no data from the client for ${timeoutMs} ms`,
-            ),
-          ),
-        timeoutMs,
-      );
-    });
     let r: ReadableStreamReadResult<Uint8Array>;
     try {
-      r = await Promise.race([reader.read(), timeout]);
+      r = timeoutMs === null ? await reader.read() : await readWithin(reader, timeoutMs);
     } catch (err) {
       reader.cancel(err).catch(() => {});
       throw err;
-    } finally {
-      clearTimeout(timer);
     }
     if (r.done) {
       ended = true;
@@ -76,4 +62,29 @@ export async function preRead(
     },
   }, { highWaterMark: 0 });
   return { stream, length: ended ? total : null };
+}
+
+/** One read, failed with 408 when nothing comes for `timeoutMs`. */
+async function readWithin(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  timeoutMs: number,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new GatewayError(
+            "request_timeout",
+            `request body: no data from the client for ${timeoutMs} ms`,
+          ),
+        ),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([reader.read(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -39,3 +39,19 @@ Deno.test("preRead: a client that stalls gets 408", async () => {
     (err) => err instanceof GatewayError && err.status === 408,
   );
 });
+
+Deno.test("preRead without a timeout waits on the stream alone, and passes on its error", async () => {
+  const own = new GatewayError("request_timeout", "request body: no data from the client");
+  let reads = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(c) {
+      reads++;
+      if (reads === 1) return c.enqueue(new Uint8Array(3));
+      // stalls longer than a timer-based pre-read of 20 ms would wait, then fails by itself
+      await new Promise((r) => setTimeout(r, 80));
+      c.error(own);
+    },
+  }, { highWaterMark: 0 });
+  await assert.rejects(preRead(stream, 10, null), (err) => err === own);
+  assert.equal(reads, 2);
+});

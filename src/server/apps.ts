@@ -27,6 +27,11 @@ export interface ProxyRequest {
   target: string;
   headers: Headers;
   body: ReadableStream<Uint8Array> | null;
+  /**
+   * Whether `body` fails by itself (408) when the client sends nothing for the body timeout,
+   * as the plain listener's does; the pre-read then arms no timer of its own.
+   */
+  bodyTimed: boolean;
   /** Aborted when the client goes away (made on first call). */
   signal: () => AbortSignal;
   client: ClientInfo;

@@ -134,6 +134,7 @@ export async function startGateway(
           target: req.url,
           headers: req.headers,
           body: req.body,
+          bodyTimed: false,
           signal: () => req.signal,
           client,
           url: req.url,
@@ -168,6 +169,8 @@ export async function startGateway(
             target: req.target,
             headers: req.headers,
             body: req.body,
+            // each read of it has the body timeout (src/http1/body.ts)
+            bodyTimed: true,
             signal: req.signal,
             client: {
               remoteAddr: req.remoteAddr.hostname,

@@ -53,7 +53,10 @@ export async function startReferenceProcess(
     "--v8-flags=--max-semi-space-size=32",
     "--unstable-no-legacy-abort",
     "--allow-net=127.0.0.1",
-    ...(options.tls ? [`--allow-read=${options.tls.certFile},${options.tls.keyFile}`] : []),
+    // TLS: the PEM files, and libc's setsockopt for TCP_NODELAY (reference_server.ts `announce`)
+    ...(options.tls
+      ? [`--allow-read=${options.tls.certFile},${options.tls.keyFile}`, "--allow-ffi"]
+      : []),
     ...(relayArgs(options.relay) ?? ["bench/reference_server.ts"]),
     "--listen",
     "127.0.0.1:0",

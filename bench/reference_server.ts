@@ -16,6 +16,7 @@
  */
 
 import { createHash } from "node:crypto";
+import { setListenerNoDelay } from "../src/tls/no_delay.ts";
 
 /** Largest body sent as one Uint8Array; the gateway's fast path is one buffered body. */
 export const WHOLE_BODY_MAX = 64 * 1024;
@@ -110,6 +111,20 @@ export function optionValue(args: readonly string[], name: string): string | und
   return i < 0 ? undefined : args[i + 1];
 }
 
+/**
+ * The `onListen` of a benchmark server: over TLS it first turns Nagle's algorithm off on the
+ * listening socket, as the gateway's TLS listener does (src/tls/no_delay.ts; `Deno.serve`
+ * leaves it on, and HTTP/2 frames would wait for delayed ACKs), then prints the line the
+ * benchmark waits for.
+ */
+export function announce(name: string, tls: boolean): (addr: Deno.NetAddr) => void {
+  return (addr) => {
+    const failed = tls ? setListenerNoDelay(addr.port) : undefined;
+    if (failed) console.error(`${name}: TCP_NODELAY not set (${failed})`);
+    console.log(`${name} listening on ${addr.hostname}:${addr.port}`);
+  };
+}
+
 /** `--cert FILE --key FILE` as `Deno.serve`'s TLS options (PEM text), or none. */
 export function tlsOptions(args: readonly string[]): { cert?: string; key?: string } {
   const cert = optionValue(args, "--cert");
@@ -119,10 +134,11 @@ export function tlsOptions(args: readonly string[]): { cert?: string; key?: stri
 
 if (import.meta.main) {
   const { hostname, port } = parseListen(Deno.args);
+  const tls = tlsOptions(Deno.args);
   Deno.serve({
     hostname,
     port,
-    ...tlsOptions(Deno.args),
-    onListen: (addr) => console.log(`reference server listening on ${addr.hostname}:${addr.port}`),
+    ...tls,
+    onListen: announce("reference server", tls.cert !== undefined),
   }, createReferenceHandler("/app"));
 }

@@ -12,6 +12,7 @@
  */
 
 import {
+  concatBytes,
   decodeContainerMessage,
   encodeBodyPacket,
   encodeForwardRequest,
@@ -19,7 +20,7 @@ import {
   MAGIC_FROM_CONTAINER,
   maxBodyChunk,
 } from "../codec/mod.ts";
-import { optionValue, parseListen, tlsOptions } from "./reference_server.ts";
+import { announce, optionValue, parseListen, tlsOptions } from "./reference_server.ts";
 
 /** Where the relay sends its requests. */
 export interface RelayTarget {
@@ -85,11 +86,7 @@ export function createRelayHandler(target: RelayTarget): (req: Request) => Promi
     if (body.length > 0) packets.push(out.slice(0, encodeBodyPacket(new Uint8Array(0), out)));
 
     const link = idle.pop() ?? await open();
-    let all = packets[0];
-    if (packets.length > 1) {
-      all = new Uint8Array(packets.reduce((s, p) => s + p.length, 0));
-      packets.reduce((at, p) => (all.set(p, at), at + p.length), 0);
-    }
+    const all = packets.length === 1 ? packets[0] : concatBytes(packets);
     for (let off = 0; off < all.length;) off += await link.conn.write(all.subarray(off));
 
     // Tomcat's GET_BODY_CHUNKs are answered already: every body packet went out above.
@@ -110,7 +107,9 @@ export function createRelayHandler(target: RelayTarget): (req: Request) => Promi
       if (m.type === "END_RESPONSE") {
         done(m.reuse);
         // a slice of its own (below), so backed by a plain ArrayBuffer
-        const whole = pieces.length === 1 ? pieces[0] as Uint8Array<ArrayBuffer> : join(pieces);
+        const whole = pieces.length === 1
+          ? pieces[0] as Uint8Array<ArrayBuffer>
+          : concatBytes(pieces);
         return new Response(whole, { status });
       }
       if (m.type === "SEND_BODY_CHUNK") pieces.push(m.data.slice());
@@ -129,7 +128,7 @@ export function createRelayHandler(target: RelayTarget): (req: Request) => Promi
                 break;
               }
             }
-            if (pieces.length > 0) controller.enqueue(join(pieces.splice(0)));
+            if (pieces.length > 0) controller.enqueue(concatBytes(pieces.splice(0)));
             if (ended !== null) {
               done(ended);
               controller.close();
@@ -150,12 +149,6 @@ export function createRelayHandler(target: RelayTarget): (req: Request) => Promi
   };
 }
 
-function join(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const all = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  parts.reduce((at, p) => (all.set(p, at), at + p.length), 0);
-  return all;
-}
-
 if (import.meta.main) {
   const { hostname, port } = parseListen(Deno.args);
   const arg = (name: string) => optionValue(Deno.args, name);
@@ -166,10 +159,11 @@ if (import.meta.main) {
     packetSize: Number(arg("--packet-size") ?? 8192),
     secret: arg("--secret") ?? "",
   });
+  const tls = tlsOptions(Deno.args);
   Deno.serve({
     hostname,
     port,
-    ...tlsOptions(Deno.args),
-    onListen: (addr) => console.log(`relay listening on ${addr.hostname}:${addr.port}`),
+    ...tls,
+    onListen: announce("relay", tls.cert !== undefined),
   }, handler);
 }

@@ -112,33 +112,33 @@ export function optionValue(args: readonly string[], name: string): string | und
 }
 
 /**
- * The `onListen` of a benchmark server: over TLS it first turns Nagle's algorithm off on the
- * listening socket, as the gateway's TLS listener does (src/tls/no_delay.ts; `Deno.serve`
- * leaves it on, and HTTP/2 frames would wait for delayed ACKs), then prints the line the
- * benchmark waits for.
+ * Serves `handler` on `--listen HOST:PORT` of `args`, over TLS with `--cert FILE --key FILE`,
+ * and prints "NAME listening on HOST:PORT" once listening. Over TLS it first turns Nagle's
+ * algorithm off on the listening socket, as the gateway's TLS listener does
+ * (src/tls/no_delay.ts; `Deno.serve` leaves it on, and HTTP/2 frames would wait for delayed
+ * ACKs).
  */
-export function announce(name: string, tls: boolean): (addr: Deno.NetAddr) => void {
-  return (addr) => {
-    const failed = tls ? setListenerNoDelay(addr.port) : undefined;
-    if (failed) console.error(`${name}: TCP_NODELAY not set (${failed})`);
-    console.log(`${name} listening on ${addr.hostname}:${addr.port}`);
-  };
-}
-
-/** `--cert FILE --key FILE` as `Deno.serve`'s TLS options (PEM text), or none. */
-export function tlsOptions(args: readonly string[]): { cert?: string; key?: string } {
-  const cert = optionValue(args, "--cert");
-  const key = optionValue(args, "--key");
-  return cert && key ? { cert: Deno.readTextFileSync(cert), key: Deno.readTextFileSync(key) } : {};
-}
-
-if (import.meta.main) {
-  const { hostname, port } = parseListen(Deno.args);
-  const tls = tlsOptions(Deno.args);
+export function serveBench(
+  name: string,
+  args: readonly string[],
+  handler: (req: Request) => Response | Promise<Response>,
+): void {
+  const { hostname, port } = parseListen(args);
+  const certFile = optionValue(args, "--cert");
+  const keyFile = optionValue(args, "--key");
+  const tls = certFile && keyFile
+    ? { cert: Deno.readTextFileSync(certFile), key: Deno.readTextFileSync(keyFile) }
+    : {};
   Deno.serve({
     hostname,
     port,
     ...tls,
-    onListen: announce("reference server", tls.cert !== undefined),
-  }, createReferenceHandler("/app"));
+    onListen: (addr) => {
+      const failed = certFile ? setListenerNoDelay(addr.port) : undefined;
+      if (failed) console.error(`${name}: TCP_NODELAY not set (${failed})`);
+      console.log(`${name} listening on ${addr.hostname}:${addr.port}`);
+    },
+  }, handler);
 }
+
+if (import.meta.main) serveBench("reference server", Deno.args, createReferenceHandler("/app"));

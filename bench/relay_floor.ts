@@ -20,7 +20,7 @@ import {
   MAGIC_FROM_CONTAINER,
   maxBodyChunk,
 } from "../codec/mod.ts";
-import { announce, optionValue, parseListen, tlsOptions } from "./reference_server.ts";
+import { optionValue, serveBench } from "./reference_server.ts";
 
 /** Where the relay sends its requests. */
 export interface RelayTarget {
@@ -150,7 +150,6 @@ export function createRelayHandler(target: RelayTarget): (req: Request) => Promi
 }
 
 if (import.meta.main) {
-  const { hostname, port } = parseListen(Deno.args);
   const arg = (name: string) => optionValue(Deno.args, name);
   const [targetHost, targetPort] = (arg("--ajp") ?? "").split(":");
   const handler = createRelayHandler({
@@ -159,11 +158,5 @@ if (import.meta.main) {
     packetSize: Number(arg("--packet-size") ?? 8192),
     secret: arg("--secret") ?? "",
   });
-  const tls = tlsOptions(Deno.args);
-  Deno.serve({
-    hostname,
-    port,
-    ...tls,
-    onListen: announce("relay", tls.cert !== undefined),
-  }, handler);
+  serveBench("relay", Deno.args, handler);
 }

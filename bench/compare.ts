@@ -153,7 +153,7 @@ async function main(args: string[]): Promise<number> {
         h2load: tools.h2load,
         repoRoot: REPO_ROOT,
         workDir,
-        ajpTarget: `ajp://127.0.0.1:${stack.tomcat.ajp8kPort}/app`,
+        ajpPort: stack.tomcat.ajp8kPort,
         secret: stack.secret,
         plainUrl: stack.fronts.find((f) => f.name === "ajpgate")?.url ?? null,
         durationS: options.durationS,

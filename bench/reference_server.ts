@@ -10,8 +10,10 @@
  * - `/sha` (any method): the body read as a stream and hashed, answered as the webapp's JSON
  *   `{"bodyLength":N,"bodySha256":"HEX","contentLength":N,"transferEncoding":null}`.
  *
- * Run as `deno run --allow-net=127.0.0.1 bench/reference_server.ts [--listen 127.0.0.1:0]`;
- * it prints "reference server listening on HOST:PORT" once it accepts connections.
+ * Run as `deno run --allow-net=127.0.0.1 bench/reference_server.ts [--listen 127.0.0.1:0]`
+ * (over TLS add `--cert FILE --key FILE`, `--allow-read` for them and `--allow-ffi`, see
+ * {@link serveBench}); it prints "reference server listening on HOST:PORT" once it accepts
+ * connections.
  * @module
  */
 
@@ -98,8 +100,7 @@ async function sha(req: Request): Promise<Response> {
 
 /** `--listen HOST:PORT` of `args`; default 127.0.0.1:0 (a free port). */
 export function parseListen(args: readonly string[]): { hostname: string; port: number } {
-  const i = args.indexOf("--listen");
-  const value = i < 0 ? "127.0.0.1:0" : args[i + 1] ?? "";
+  const value = args.includes("--listen") ? optionValue(args, "--listen") ?? "" : "127.0.0.1:0";
   const m = /^(.+):(\d+)$/.exec(value);
   if (!m || Number(m[2]) > 65535) throw new Error(`--listen "${value}" is not HOST:PORT`);
   return { hostname: m[1], port: Number(m[2]) };

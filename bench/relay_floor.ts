@@ -4,9 +4,10 @@
  * cheaper than any JavaScript server) takes the request; a FORWARD_REQUEST with only the
  * fields Tomcat needs, the whole request body and its end packet go out in one write on a
  * pooled socket (the body is read whole first: benchmark bodies are small); the response's
- * packets are read until END_RESPONSE, and each body chunk is handed on as one copy. It checks nothing, forwards no client headers but the body's
- * length, has no timeouts and no limits: it is not a proxy anyone could run, only a measure of
- * what the runtime and the wire cost. If this relay cannot reach a rate on this machine, no
+ * packets are read until END_RESPONSE, and what each read brought of the body is handed on as
+ * one copy. It checks nothing, forwards no client headers but the body's length, has no
+ * timeouts and no limits: it is not a proxy anyone could run, only a measure of what the
+ * runtime and the wire cost. If this relay cannot reach a rate on this machine, no
  * gateway built on the same runtime can.
  * @module
  */
@@ -47,6 +48,20 @@ export function createRelayHandler(target: RelayTarget): (req: Request) => Promi
     const conn = await Deno.connect({ hostname: target.hostname, port: target.port });
     conn.setNoDelay(true);
     return { conn, frames: new FrameReader(MAGIC_FROM_CONTAINER, target.packetSize) };
+  };
+
+  /**
+   * Takes the buffered messages up to END_RESPONSE: body chunks go to `pieces` as views of the
+   * read buffer (valid until the next read); returns END_RESPONSE's reuse flag, or null when
+   * the response has not ended yet.
+   */
+  const drain = (link: Link, pieces: Uint8Array[]): boolean | null => {
+    for (let p = link.frames.next(); p !== null; p = link.frames.next()) {
+      const m = decodeContainerMessage(p);
+      if (m.type === "END_RESPONSE") return m.reuse;
+      if (m.type === "SEND_BODY_CHUNK" && m.data.length > 0) pieces.push(m.data);
+    }
+    return null;
   };
 
   /** The next message, reading the socket as needed. */
@@ -94,40 +109,24 @@ export function createRelayHandler(target: RelayTarget): (req: Request) => Promi
     while (msg.type === "GET_BODY_CHUNK") msg = await next(link);
     if (msg.type !== "SEND_HEADERS") throw new Error(`unexpected ${msg.type}`);
     const status = msg.status;
-    const pieces: Uint8Array[] = [];
     const done = (reuse: boolean) => {
       if (reuse) idle.push(link);
       else link.conn.close();
     };
     // the common small answer: everything is buffered already
-    for (;;) {
-      const payload = link.frames.next();
-      if (payload === null) break;
-      const m = decodeContainerMessage(payload);
-      if (m.type === "END_RESPONSE") {
-        done(m.reuse);
-        // a slice of its own (below), so backed by a plain ArrayBuffer
-        const whole = pieces.length === 1
-          ? pieces[0] as Uint8Array<ArrayBuffer>
-          : concatBytes(pieces);
-        return new Response(whole, { status });
-      }
-      if (m.type === "SEND_BODY_CHUNK") pieces.push(m.data.slice());
+    const pieces: Uint8Array[] = [];
+    const ended = drain(link, pieces);
+    if (ended !== null) {
+      const whole = concatBytes(pieces);
+      done(ended);
+      return new Response(whole, { status });
     }
     // Larger answers: each pull hands on what one read brought, as one copy.
     const stream = new ReadableStream<Uint8Array>({
       async pull(controller) {
         try {
           for (;;) {
-            let ended: boolean | null = null;
-            for (let p = link.frames.next(); p !== null; p = link.frames.next()) {
-              const m = decodeContainerMessage(p);
-              if (m.type === "SEND_BODY_CHUNK" && m.data.length > 0) pieces.push(m.data);
-              if (m.type === "END_RESPONSE") {
-                ended = m.reuse;
-                break;
-              }
-            }
+            const ended = drain(link, pieces);
             if (pieces.length > 0) controller.enqueue(concatBytes(pieces.splice(0)));
             if (ended !== null) {
               done(ended);

@@ -1,9 +1,9 @@
 /**
  * Everything the benchmark talks to: Tomcat (HTTP and two AJP connectors), the reference
- * `Deno.serve` server, the `deno-relay` floor fronts, one httpd with a VirtualHost per AJP packet size, and two gateways
- * (`--workers 1` and `--workers 2`) with the same two routes, each on free loopback ports; and
- * the fronts, the base URLs that all reach the webapp's `/app` context (or, for the reference
- * server, answer as it does).
+ * `Deno.serve` server, the `deno-relay` floor fronts, one httpd with a VirtualHost per AJP
+ * packet size, and two gateways (`--workers 1` and `--workers 2`) with the same two routes,
+ * each on free loopback ports; and the fronts, the base URLs that all reach the webapp's `/app`
+ * context (or, for the reference server, answer as it does).
  * @module
  */
 
@@ -78,9 +78,13 @@ const GATEWAYS: readonly { name: GatewayName; workers: number; fronts: [FrontNam
   ];
 
 /** The floor fronts: the least an AJP front on Deno can do (bench/relay_floor.ts). */
-const RELAYS: readonly { name: FrontName; packetSize: number }[] = [
-  { name: "deno-relay", packetSize: 8192 },
-  { name: "deno-relay-64k", packetSize: 65536 },
+const RELAYS: readonly {
+  name: FrontName;
+  packetSize: number;
+  connector: "ajp8kPort" | "ajp64kPort";
+}[] = [
+  { name: "deno-relay", packetSize: 8192, connector: "ajp8kPort" },
+  { name: "deno-relay-64k", packetSize: 65536, connector: "ajp64kPort" },
 ];
 
 /** Both routes use the webapp's /app context; "/big" is the 64 KiB-packet route. */
@@ -174,7 +178,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         repoRoot: options.repoRoot,
         logFile: `${options.workDir}/${r.name}.log`,
         relay: {
-          ajpPort: r.packetSize === 8192 ? tomcat.ajp8kPort : tomcat.ajp64kPort,
+          ajpPort: tomcat[r.connector],
           packetSize: r.packetSize,
           secret,
         },

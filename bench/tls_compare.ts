@@ -91,8 +91,8 @@ export interface TlsCompareOptions {
   h2load: string;
   repoRoot: string;
   workDir: string;
-  /** `ajp://127.0.0.1:PORT/app` of the 8 KiB-packet connector, and its secret. */
-  ajpTarget: string;
+  /** The loopback port of Tomcat's 8 KiB-packet AJP connector, and its secret. */
+  ajpPort: number;
   secret: string;
   /** The plain ajpgate front's base URL (…/app), or null to leave the reference out. */
   plainUrl: string | null;
@@ -107,6 +107,7 @@ export interface TlsCompareOptions {
  * ajpgate-tls, all with the same certificate; measures every scenario, stops them.
  */
 export async function runTlsComparison(o: TlsCompareOptions): Promise<TlsRow[]> {
+  const ajpTarget = `ajp://127.0.0.1:${o.ajpPort}/app`;
   const certFile = `${o.workDir}/tls-cert.pem`;
   const keyFile = `${o.workDir}/tls-key.pem`;
   await makeCert(certFile, keyFile);
@@ -121,7 +122,7 @@ export async function runTlsComparison(o: TlsCompareOptions): Promise<TlsRow[]> 
     vhosts: [{
       port: httpdPort,
       prefix: "/app",
-      target: o.ajpTarget,
+      target: ajpTarget,
       secret: o.secret,
       tls: { certFile, keyFile },
     }],
@@ -131,7 +132,7 @@ export async function runTlsComparison(o: TlsCompareOptions): Promise<TlsRow[]> 
   const gateway = await startGatewayProcess({
     repoRoot: o.repoRoot,
     logFile: `${o.workDir}/ajpgate-tls.log`,
-    proxyPass: [`/app ${o.ajpTarget} secret=${o.secret}`],
+    proxyPass: [`/app ${ajpTarget} secret=${o.secret}`],
     extraArgs: ["--tls-cert", certFile, "--tls-key", keyFile, "--workers", "1"],
   });
   cleanup.defer(() => gateway.stop());
@@ -140,7 +141,7 @@ export async function runTlsComparison(o: TlsCompareOptions): Promise<TlsRow[]> 
     repoRoot: o.repoRoot,
     logFile: `${o.workDir}/deno-relay-tls.log`,
     relay: {
-      ajpPort: Number(new URL(o.ajpTarget.replace(/^ajp:/, "http:")).port),
+      ajpPort: o.ajpPort,
       packetSize: 8192,
       secret: o.secret,
     },

@@ -1,8 +1,9 @@
 /**
  * The comparative benchmark must not rot: `bench/compare.ts --quick` (2 s per scenario,
  * 64 MiB transfers) runs against every front, deno-serve and deno-relay included, writes a
- * complete JSON report with exact transfers and every CPU column, and leaves no process behind. Skipped, with the reason in its name, when Tomcat,
- * httpd, wrk or curl is missing (the quick mode installs nothing).
+ * complete JSON report with exact transfers and every CPU column, and leaves no process behind.
+ * Skipped, with the reason in its name, when Tomcat, httpd, wrk or curl is missing (the quick
+ * mode installs nothing).
  * @module
  */
 import assert from "node:assert/strict";
